@@ -1,0 +1,270 @@
+// poisson_solve: PCG / FCG on the 2-D Poisson problems with any set of methods.
+//
+// Sample runs:
+//   build/bin/poisson_solve                      # the canonical study (n = 32, GRF seed 42,
+//                                                # every shipped method, constant + variable)
+//   build/bin/poisson_solve -problem constant -rhs_file ../shared/fixtures/a_n32_seed42_const.h5
+//   build/bin/poisson_solve -methods jacobi,icc -jacobi_ksp_rtol 1e-8 -o results/run.h5
+//   mpirun -n 2 build/bin/poisson_solve -problem constant -n 2048 -methods gamg
+//   build/bin/poisson_solve -problem variable -options_file petsc_options/jacobi.opts
+//
+// Description:
+//   For each problem of -problem and each method of -methods (a method is the options file
+//   petsc_options/<name>.opts, applied with the options prefix "<name>_"), builds a KSP,
+//   solves A x = b from a zero initial guess, prints one table row and stores the residual
+//   history, the solution and the solve's figures in one HDF5 results file. Without
+//   -methods, plain unprefixed -ksp_type / -pc_type options (or -options_file) define a
+//   single method, as for any PETSc program. A method that does not converge is a result:
+//   it is reported with its KSPConvergedReason, and the other methods still run.
+static const char help[] =
+  "PCG on the 2-D Poisson equation: classical, randomized, hierarchical and neural\n"
+  "preconditioners in one KSPCG / KSPFCG harness.\n\n"
+  "  -problem <list>      constant, variable, rod (default: constant,variable)\n"
+  "  -methods <list>      method files of -methods_dir, e.g. none,jacobi,ilu\n"
+  "  -methods_dir <dir>   folder of the <method>.opts files\n"
+  "  -o <file.h5>         results file (default results/canonical.h5 for the default study)\n"
+  "  -compare_direct      also report the error against a direct (MUMPS) solve\n"
+  "  -n, -contrast, -rhs grf|file|rod, -rhs_file, -rhs_dataset, -grf_seed, -grf_alpha,\n"
+  "  -grf_tau             problem options (see -help below)\n\n";
+
+#include <petscksp.h>
+
+#include <string>
+#include <vector>
+
+#include "core/app.h"
+#include "io/results_file.h"
+#include "preconditioners/register.h"
+#include "problems/problem.h"
+#include "solve/method.h"
+#include "solve/solve_run.h"
+
+// The canonical study of SPEC.md: every shipped method, on the constant and the variable
+// (contrast 100) problem at n = 32 with the GRF right-hand side.
+static const char *const canonical_problems = "constant,variable";
+static const char *const canonical_methods =
+  "none,jacobi,icc,ilu,ilu_fcg,bjacobi2,gamg,hypre";
+
+typedef struct {
+  std::vector<std::string> problems, methods;
+  PetscBool                single_unprefixed; // plain -ksp_type/-pc_type, no -methods
+  char                     methods_dir[PETSC_MAX_PATH_LEN];
+  char                     output[PETSC_MAX_PATH_LEN];
+  PetscBool                compare_direct;
+} RunOptions;
+
+static std::vector<std::string> SplitList(const char *list)
+{
+  std::vector<std::string> out;
+  std::string              item;
+  for (const char *c = list;; c++) {
+    if (*c == ',' || *c == 0) {
+      if (!item.empty()) out.push_back(item);
+      item.clear();
+      if (!*c) break;
+    } else if (*c != ' ') item += *c;
+  }
+  return out;
+}
+
+static PetscErrorCode RunOptionsFromCommandLine(MPI_Comm comm, RunOptions *ro)
+{
+  char      problems[1024], methods[4096];
+  PetscBool has_methods, has_output, has_ksp, has_pc;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscStrncpy(problems, canonical_problems, sizeof(problems)));
+  PetscCall(PetscStrncpy(methods, canonical_methods, sizeof(methods)));
+  PetscCall(PetscStrncpy(ro->methods_dir, MethodDefaultDirectory(), sizeof(ro->methods_dir)));
+  PetscCall(PetscStrncpy(ro->output, "results/canonical.h5", sizeof(ro->output)));
+  ro->compare_direct = PETSC_FALSE;
+  PetscOptionsBegin(comm, NULL, "poisson_solve options", NULL);
+  PetscCall(PetscOptionsString("-problem", "Problems to solve (comma-separated)", NULL, problems,
+                               problems, sizeof(problems), NULL));
+  PetscCall(PetscOptionsString("-methods", "Methods (comma-separated names of -methods_dir files)",
+                               NULL, methods, methods, sizeof(methods), &has_methods));
+  PetscCall(PetscOptionsString("-methods_dir", "Folder of the <method>.opts files", NULL,
+                               ro->methods_dir, ro->methods_dir, sizeof(ro->methods_dir), NULL));
+  PetscCall(PetscOptionsString("-o", "Results file (HDF5)", NULL, ro->output, ro->output,
+                               sizeof(ro->output), &has_output));
+  PetscCall(PetscOptionsBool("-compare_direct", "Report the error against a direct solve", NULL,
+                             ro->compare_direct, &ro->compare_direct, NULL));
+  PetscOptionsEnd();
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-ksp_type", &has_ksp));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-pc_type", &has_pc));
+  ro->single_unprefixed = (PetscBool)(!has_methods && (has_ksp || has_pc));
+  ro->problems          = SplitList(problems);
+  ro->methods           = ro->single_unprefixed ? std::vector<std::string>{""} : SplitList(methods);
+  if (!has_output && (has_methods || ro->single_unprefixed))
+    PetscCall(PetscStrncpy(ro->output, "poisson_solve.h5", sizeof(ro->output)));
+  PetscCheck(!ro->problems.empty(), comm, PETSC_ERR_USER_INPUT, "-problem lists no problem");
+  PetscCheck(!ro->methods.empty(), comm, PETSC_ERR_USER_INPUT, "-methods lists no method");
+  // Validate every name before any work, so a typo costs nothing.
+  for (const std::string &p : ro->problems) PetscCall(ProblemCheckName(comm, p.c_str()));
+  if (!ro->single_unprefixed)
+    for (const std::string &m : ro->methods)
+      PetscCall(MethodCheck(comm, ro->methods_dir, m.c_str()));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode WriteRunMetadata(MPI_Comm comm, ResultsFile *rf, const RunOptions *ro)
+{
+  PetscMPIInt size;
+  char        versions[512], *all;
+  std::string problems, methods;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  for (const std::string &p : ro->problems) problems += (problems.empty() ? "" : ",") + p;
+  for (const std::string &m : ro->methods) methods += (methods.empty() ? "" : ",") + m;
+  PetscCall(PoissonLibraryVersions(versions, sizeof(versions)));
+  PetscCall(PetscOptionsGetAll(NULL, &all));
+  PetscCall(ResultsFileWriteString(rf, "/", "program", "poisson_solve"));
+  PetscCall(ResultsFileWriteInt(rf, "/", "ranks", size));
+  PetscCall(ResultsFileWriteString(rf, "/", "problems", problems.c_str()));
+  PetscCall(ResultsFileWriteString(rf, "/", "methods", methods.c_str()));
+  PetscCall(ResultsFileWriteString(rf, "/", "versions", versions));
+  PetscCall(ResultsFileWriteString(rf, "/", "options", all));
+  PetscCall(PetscFree(all));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode WriteProblem(ResultsFile *rf, const Problem *p)
+{
+  const ProblemOptions *o = &p->opts;
+  char                  group[2 * POISSON_NAME_LEN];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(group, sizeof(group), "/%s", o->problem));
+  PetscCall(ResultsFileWriteString(rf, group, "problem", o->problem));
+  PetscCall(ResultsFileWriteInt(rf, group, "n", o->n));
+  PetscCall(ResultsFileWriteInt(rf, group, "N", o->n * o->n));
+  PetscCall(ResultsFileWriteReal(rf, group, "h", p->h));
+  PetscCall(ResultsFileWriteReal(rf, group, "contrast",
+                                 strcmp(o->problem, "variable") ? 1.0 : o->contrast));
+  PetscCall(ResultsFileWriteString(rf, group, "rhs", o->rhs));
+  PetscCall(ResultsFileWriteString(rf, group, "rhs_file", o->rhs_file));
+  PetscCall(ResultsFileWriteInt(rf, group, "seed", o->grf_seed));
+  PetscCall(ResultsFileWriteReal(rf, group, "grf_alpha", o->grf_alpha));
+  PetscCall(ResultsFileWriteReal(rf, group, "grf_tau", o->grf_tau));
+  PetscCall(ResultsFileWriteVec(rf, group, "b", p->b));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode WriteSolve(ResultsFile *rf, const Problem *p, const SolveRecord *r)
+{
+  char        group[3 * POISSON_NAME_LEN];
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(rf->comm, &rank));
+  PetscCall(PetscSNPrintf(group, sizeof(group), "/%s/%s", p->opts.problem, r->method));
+  PetscCall(ResultsFileWriteArray(rf, group, "residual_history", rank ? 0 : r->nhistory,
+                                  r->history));
+  PetscCall(ResultsFileWriteVec(rf, group, "solution", r->x));
+  PetscCall(ResultsFileWriteString(rf, group, "method", r->method));
+  PetscCall(ResultsFileWriteInt(rf, group, "iterations", r->iterations));
+  PetscCall(ResultsFileWriteInt(rf, group, "converged", r->reason > 0 ? 1 : 0));
+  PetscCall(ResultsFileWriteString(rf, group, "reason", KSPConvergedReasons[r->reason]));
+  PetscCall(ResultsFileWriteReal(rf, group, "final_relres", r->final_relres));
+  PetscCall(ResultsFileWriteReal(rf, group, "true_relres", r->true_relres));
+  PetscCall(ResultsFileWriteReal(rf, group, "direct_relerror", r->direct_relerror));
+  PetscCall(ResultsFileWriteReal(rf, group, "setup_seconds", r->setup_seconds));
+  PetscCall(ResultsFileWriteReal(rf, group, "solve_seconds", r->solve_seconds));
+  PetscCall(ResultsFileWriteString(rf, group, "ksp_type", r->ksp_type));
+  PetscCall(ResultsFileWriteString(rf, group, "pc_type", r->pc_type));
+  PetscCall(ResultsFileWriteString(rf, group, "options", r->options));
+  PetscCall(ResultsFileWriteString(rf, group, "ksp_view", r->ksp_view));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PrintHeader(MPI_Comm comm, const Problem *p)
+{
+  const ProblemOptions *o = &p->opts;
+  PetscMPIInt           size;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(PetscPrintf(comm, "\nproblem %s: n = %" PetscInt_FMT " (N = %" PetscInt_FMT ")", o->problem,
+                        o->n, o->n * o->n));
+  if (!strcmp(o->problem, "variable")) PetscCall(PetscPrintf(comm, ", contrast %g", (double)o->contrast));
+  if (!strcmp(o->rhs, "grf"))
+    PetscCall(PetscPrintf(comm, ", rhs GRF seed %" PetscInt_FMT " (alpha %g, tau %g)", o->grf_seed,
+                          (double)o->grf_alpha, (double)o->grf_tau));
+  else if (!strcmp(o->rhs, "file"))
+    PetscCall(PetscPrintf(comm, ", rhs %s:%s", o->rhs_file, o->rhs_dataset));
+  else PetscCall(PetscPrintf(comm, ", rhs %s", o->rhs));
+  PetscCall(PetscPrintf(comm, ", %d rank%s\n", size, size > 1 ? "s" : ""));
+  PetscCall(PetscPrintf(comm, "%-14s %-16s %6s %13s %13s %10s %10s  %s\n", "method", "ksp/pc",
+                        "its", "final relres", "true relres", "setup s", "solve s", "status"));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PrintRow(MPI_Comm comm, const SolveRecord *r)
+{
+  char kp[160];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(kp, sizeof(kp), "%s/%s", r->ksp_type, r->pc_type));
+  PetscCall(PetscPrintf(comm, "%-14s %-16s %6" PetscInt_FMT " %13.3e %13.3e %10.3e %10.3e  %s\n",
+                        r->method, kp, r->iterations, (double)r->final_relres,
+                        (double)r->true_relres, (double)r->setup_seconds,
+                        (double)r->solve_seconds, SolveStatus(r)));
+  if (r->direct_relerror >= 0)
+    PetscCall(PetscPrintf(comm, "%-14s relative error against the direct solve: %.3e\n", "",
+                          (double)r->direct_relerror));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode RunStudy(MPI_Comm comm, ResultsFile *rf)
+{
+  RunOptions ro;
+
+  PetscFunctionBeginUser;
+  PetscCall(MethodSnapshotUserOptions());
+  PetscCall(RunOptionsFromCommandLine(comm, &ro));
+  PetscCall(ResultsFileOpen(comm, ro.output, rf));
+  PetscCall(WriteRunMetadata(comm, rf, &ro));
+  for (const std::string &pname : ro.problems) {
+    ProblemOptions popts;
+    Problem        p;
+    PetscCall(ProblemOptionsFromCommandLine(comm, pname.c_str(), &popts));
+    PetscCall(ProblemCreate(comm, &popts, &p));
+    PetscCall(WriteProblem(rf, &p));
+    PetscCall(PrintHeader(comm, &p));
+    for (const std::string &m : ro.methods) {
+      SolveRecord rec;
+      std::string prefix = m.empty() ? "" : m + "_";
+      if (!m.empty()) PetscCall(MethodLoad(comm, ro.methods_dir, m.c_str()));
+      PetscCall(SolveRun(&p, m.empty() ? "default" : m.c_str(), prefix.c_str(),
+                         ro.compare_direct, &rec));
+      if (m.empty()) // name an unprefixed run after its solver, e.g. cg_jacobi
+        PetscCall(PetscSNPrintf(rec.method, sizeof(rec.method), "%s_%s", rec.ksp_type,
+                                rec.pc_type));
+      PetscCall(PrintRow(comm, &rec));
+      PetscCall(WriteSolve(rf, &p, &rec));
+      PetscCall(SolveRecordDestroy(&rec));
+    }
+    PetscCall(ProblemDestroy(&p));
+  }
+  PetscCall(ResultsFileCommit(rf));
+  PetscCall(PetscPrintf(comm, "\nresults written to %s\n", ro.output));
+  PetscCall(MethodFreeUserOptions());
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  ResultsFile    rf;
+  PetscErrorCode ierr;
+
+  PetscCall(PoissonInitialize(&argc, &argv, help));
+  PetscCall(PetscMemzero(&rf, sizeof(rf)));
+  ierr = RunStudy(PETSC_COMM_WORLD, &rf);
+  if (ierr) {
+    ResultsFileDiscard(&rf, ierr);
+    return PoissonExitOnError(ierr);
+  }
+  PetscCall(PoissonFinalize());
+  return 0;
+}

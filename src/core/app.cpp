@@ -1,0 +1,81 @@
+#include "core/app.h"
+
+#include <hdf5.h>
+#include <slepcsys.h>
+
+#include "preconditioners/register.h"
+
+static const char *program_name = "poisson";
+
+PetscBool PoissonIsUserError(PetscErrorCode code)
+{
+  switch (code) {
+  case PETSC_ERR_USER_INPUT:
+  case PETSC_ERR_ARG_OUTOFRANGE:
+  case PETSC_ERR_ARG_WRONG:
+  case PETSC_ERR_ARG_SIZ:
+  case PETSC_ERR_ARG_INCOMP:
+  case PETSC_ERR_ARG_UNKNOWN_TYPE:
+  case PETSC_ERR_ARG_NOTSAMETYPE:
+  case PETSC_ERR_FILE_OPEN:
+  case PETSC_ERR_FILE_READ:
+  case PETSC_ERR_FILE_WRITE:
+  case PETSC_ERR_FILE_UNEXPECTED:
+  case PETSC_ERR_NOT_CONVERGED:
+    return PETSC_TRUE;
+  default:
+    return PETSC_FALSE;
+  }
+}
+
+// User-input errors: print "<program>: error: <message>" once, from rank 0 of the
+// communicator the error was raised on (collective checks raise it on every rank).
+// Anything else is a bug or a library failure and keeps PETSc's full traceback.
+static PetscErrorCode PoissonErrorHandler(MPI_Comm comm, int line, const char *fun,
+                                          const char *file, PetscErrorCode n, PetscErrorType p,
+                                          const char *mess, void *ctx)
+{
+  if (!PoissonIsUserError(n))
+    return PetscTraceBackErrorHandler(comm, line, fun, file, n, p, mess, ctx);
+  if (p == PETSC_ERROR_INITIAL) {
+    PetscMPIInt rank = 0;
+    if (comm != MPI_COMM_NULL) MPI_Comm_rank(comm, &rank);
+    if (!rank) {
+      fprintf(stderr, "%s: error: %s\n", program_name, mess ? mess : "(no message)");
+      fflush(stderr);
+    }
+  }
+  return n;
+}
+
+PetscErrorCode PoissonInitialize(int *argc, char ***argv, const char *help)
+{
+  if (argc && *argc > 0 && argv && *argv && (*argv)[0]) {
+    const char *slash = strrchr((*argv)[0], '/');
+    program_name = slash ? slash + 1 : (*argv)[0];
+  }
+  PetscCall(SlepcInitialize(argc, argv, NULL, help));
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  PetscCall(PetscPushErrorHandler(PoissonErrorHandler, NULL));
+  PetscCall(PoissonRegisterPreconditioners());
+  return 0;
+}
+
+PetscErrorCode PoissonFinalize(void)
+{
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(SlepcFinalize());
+  return 0;
+}
+
+int PoissonExitOnError(PetscErrorCode code)
+{
+  PetscMPIInt size = 1;
+  MPI_Comm_size(PETSC_COMM_WORLD, &size);
+  // A library failure on several ranks may have left the others inside a collective call
+  // (PETSc's traceback handler aborts the non-zero ranks), so a clean shut-down could hang.
+  if (size > 1 && !PoissonIsUserError(code)) MPI_Abort(PETSC_COMM_WORLD, 1);
+  PetscPopErrorHandler();
+  SlepcFinalize();
+  return 1;
+}

@@ -1,0 +1,36 @@
+#include "io/hdf5_query.h"
+
+PetscErrorCode HDF5DatasetShape(PetscViewer viewer, const char *path, PetscInt *ndims,
+                                PetscInt dims[8])
+{
+  hid_t   file, dset, space;
+  hsize_t d[8];
+  int     rank;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscViewerHDF5GetFileId(viewer, &file));
+  dset = H5Dopen2(file, path, H5P_DEFAULT);
+  PetscCheck(dset >= 0, PetscObjectComm((PetscObject)viewer), PETSC_ERR_FILE_UNEXPECTED,
+             "cannot open dataset '%s'", path);
+  space = H5Dget_space(dset);
+  rank  = H5Sget_simple_extent_ndims(space);
+  PetscCheck(rank >= 0 && rank <= 8, PetscObjectComm((PetscObject)viewer),
+             PETSC_ERR_FILE_UNEXPECTED, "dataset '%s' has an unsupported rank %d", path, rank);
+  H5Sget_simple_extent_dims(space, d, NULL);
+  *ndims = rank;
+  for (int k = 0; k < rank; k++) dims[k] = (PetscInt)d[k];
+  H5Sclose(space);
+  H5Dclose(dset);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode HDF5DatasetSize(PetscViewer viewer, const char *path, PetscInt *size)
+{
+  PetscInt ndims, dims[8];
+
+  PetscFunctionBeginUser;
+  PetscCall(HDF5DatasetShape(viewer, path, &ndims, dims));
+  *size = 1;
+  for (PetscInt k = 0; k < ndims; k++) *size *= dims[k];
+  PetscFunctionReturn(0);
+}

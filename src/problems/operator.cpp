@@ -1,0 +1,44 @@
+#include "problems/operator.h"
+
+PetscReal OperatorFaceTransmissibility(const ProblemOptions *opts, PetscInt f)
+{
+  const PetscInt n = opts->n;
+  if (f <= 0) return ProblemCoefficient(opts, 0);
+  if (f >= n) return ProblemCoefficient(opts, n - 1);
+  const PetscReal al = ProblemCoefficient(opts, f - 1), ar = ProblemCoefficient(opts, f);
+  return 2.0 * al * ar / (al + ar);
+}
+
+PetscErrorCode OperatorAssemble(const ProblemOptions *opts, DM da, Mat *A)
+{
+  const PetscInt  n  = opts->n;
+  const PetscReal h  = 1.0 / (n + 1);
+  const PetscReal h2 = h * h;
+  PetscInt        xs, ys, xm, ym;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMCreateMatrix(da, A));
+  PetscCall(MatSetOption(*A, MAT_SYMMETRIC, PETSC_TRUE));
+  PetscCall(MatSetOption(*A, MAT_SPD, PETSC_TRUE));
+  PetscCall(DMDAGetCorners(da, &xs, &ys, NULL, &xm, &ym, NULL));
+  for (PetscInt i = ys; i < ys + ym; i++) {    // reference slow index (DMDA y)
+    const PetscReal a  = ProblemCoefficient(opts, i);
+    const PetscReal ws = OperatorFaceTransmissibility(opts, i);     // face between i-1, i
+    const PetscReal wn = OperatorFaceTransmissibility(opts, i + 1); // face between i, i+1
+    for (PetscInt j = xs; j < xs + xm; j++) {  // reference fast index (DMDA x)
+      MatStencil  row = {0, i, j, 0}, col[5];
+      PetscScalar v[5];
+      PetscInt    nc = 0;
+      // kron(Tx, I): couples (i, j) with (i +- 1, j); kron(diag(a), d1): (i, j +- 1).
+      if (i > 0) { col[nc] = (MatStencil){0, i - 1, j, 0}; v[nc++] = -ws / h2; }
+      if (j > 0) { col[nc] = (MatStencil){0, i, j - 1, 0}; v[nc++] = -a / h2; }
+      col[nc] = row; v[nc++] = ((ws + wn) + 2.0 * a) / h2;
+      if (j < n - 1) { col[nc] = (MatStencil){0, i, j + 1, 0}; v[nc++] = -a / h2; }
+      if (i < n - 1) { col[nc] = (MatStencil){0, i + 1, j, 0}; v[nc++] = -wn / h2; }
+      PetscCall(MatSetValuesStencil(*A, 1, &row, nc, col, v, INSERT_VALUES));
+    }
+  }
+  PetscCall(MatAssemblyBegin(*A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(*A, MAT_FINAL_ASSEMBLY));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,23 @@
+// Right-hand sides (SPEC.md: Problems, right-hand sides). Each fills the global DMDA
+// vector b; all are independent of the number of MPI ranks.
+#pragma once
+#include "problems/problem.h"
+
+// Spectral Gaussian random field: S = (kx^2 + ky^2 + tau^2)^(-alpha/2) on integer FFT
+// wavenumbers, complex white noise xi from PetscRandom (rand48, seeded), F = Re(IFFT2(xi S))
+// via FFTW on rank 0, then b = (F - mean F) / std(F, ddof = 1), so ||b|| = sqrt(N - 1).
+PetscErrorCode RhsGRF(const ProblemOptions *opts, DM da, Vec b);
+
+// The GRF field as a plain row-major n x n array (F[i*n + j], j fastest), computed on the
+// calling process alone. Used by RhsGRF on rank 0 and by tests.
+PetscErrorCode RhsGRFField(PetscInt n, PetscInt seed, PetscReal alpha, PetscReal tau,
+                           PetscReal *field);
+
+// Dataset opts->rhs_dataset of HDF5 file opts->rhs_file, a vector of n*n values in the
+// fixtures' ordering (= DMDA natural ordering). Missing file, missing dataset and a wrong
+// size are reported as user errors.
+PetscErrorCode RhsFromFile(const ProblemOptions *opts, DM da, Vec b);
+
+// Hot and cold rods: +1 on (i = 3..8, j = 4), -1 on (i = 23..28, j = 27) at n = 32,
+// positions scaled by n/32 on other grids.
+PetscErrorCode RhsRods(const ProblemOptions *opts, DM da, Vec b);

@@ -1,0 +1,162 @@
+#include "solve/solve_run.h"
+
+#include "solve/method.h"
+
+// Log stages "<method>: setup" and "<method>: solve", so -log_view shows where time goes.
+static PetscErrorCode MethodStage(const char *method, const char *what, PetscLogStage *stage)
+{
+  char name[2 * POISSON_NAME_LEN];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(name, sizeof(name), "%s: %s", method, what));
+  PetscCall(PetscLogStageGetId(name, stage));
+  if (*stage < 0) PetscCall(PetscLogStageRegister(name, stage));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode DirectSolution(const Problem *p, Vec x_direct)
+{
+  KSP ksp;
+  PC  pc;
+
+  PetscFunctionBeginUser;
+  PetscCall(KSPCreate(PetscObjectComm((PetscObject)p->A), &ksp));
+  PetscCall(KSPSetOptionsPrefix(ksp, "direct_"));
+  PetscCall(KSPSetOperators(ksp, p->A, p->A));
+  PetscCall(KSPSetType(ksp, KSPPREONLY));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PCSetType(pc, PCCHOLESKY));
+  PetscCall(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+  PetscCall(KSPSetFromOptions(ksp));
+  PetscCall(KSPSolve(ksp, p->b, x_direct));
+  PetscCall(KSPDestroy(&ksp));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ViewToString(KSP ksp, char **text)
+{
+  PetscViewer viewer;
+  const char *buf;
+  size_t      len = 1 << 16;
+  char       *storage;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(len, &storage));
+  storage[0] = 0;
+  PetscCall(PetscViewerStringOpen(PETSC_COMM_SELF, storage, len, &viewer));
+  PetscCall(KSPView(ksp, viewer));
+  PetscCall(PetscViewerStringGetStringRead(viewer, &buf, NULL));
+  PetscCall(PetscStrallocpy(buf, text));
+  PetscCall(PetscViewerDestroy(&viewer));
+  PetscCall(PetscFree(storage));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix,
+                        PetscBool compare_direct, SolveRecord *rec)
+{
+  MPI_Comm       comm = PetscObjectComm((PetscObject)p->A);
+  KSP            ksp;
+  PC             pc;
+  PetscLogStage  stage_setup, stage_solve;
+  PetscLogDouble t0, t1, t2;
+  PetscInt       max_it;
+  PetscReal      bnorm, *hist;
+  KSPType        ktype;
+  PCType         ptype;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(rec, sizeof(*rec)));
+  PetscCall(PetscStrncpy(rec->method, method, sizeof(rec->method)));
+  rec->direct_relerror = -1.0;
+  PetscCall(MethodStage(method, "setup", &stage_setup));
+  PetscCall(MethodStage(method, "solve", &stage_solve));
+
+  PetscCall(KSPCreate(comm, &ksp));
+  PetscCall(KSPSetOptionsPrefix(ksp, prefix));
+  PetscCall(KSPSetOperators(ksp, p->A, p->A));
+  // The protocol of SPEC.md as defaults; the method file and the command line override.
+  PetscCall(KSPSetType(ksp, KSPCG));
+  PetscCall(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
+  PetscCall(KSPSetTolerances(ksp, 1e-10, 0.0, PETSC_DEFAULT, 2000));
+  PetscCall(KSPSetInitialGuessNonzero(ksp, PETSC_FALSE));
+  PetscCall(KSPSetFromOptions(ksp));
+  PetscCall(KSPGetTolerances(ksp, NULL, NULL, NULL, &max_it));
+  PetscCall(PetscMalloc1(max_it + 1, &hist));
+  PetscCall(KSPSetResidualHistory(ksp, hist, max_it + 1, PETSC_TRUE));
+
+  PetscCall(DMCreateGlobalVector(p->da, &rec->x));
+  PetscCall(PetscObjectSetName((PetscObject)rec->x, "solution"));
+
+  PetscCall(PetscBarrier((PetscObject)ksp));
+  PetscCall(PetscTime(&t0));
+  PetscCall(PetscLogStagePush(stage_setup));
+  PetscCall(KSPSetUp(ksp));
+  PetscCall(KSPSetUpOnBlocks(ksp)); // block Jacobi / ASM factor their blocks here
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PetscLogStagePop());
+  PetscCall(PetscBarrier((PetscObject)ksp));
+  PetscCall(PetscTime(&t1));
+  PetscCall(PetscLogStagePush(stage_solve));
+  PetscCall(KSPSolve(ksp, p->b, rec->x));
+  PetscCall(PetscLogStagePop());
+  PetscCall(PetscBarrier((PetscObject)ksp));
+  PetscCall(PetscTime(&t2));
+  rec->setup_seconds = t1 - t0;
+  rec->solve_seconds = t2 - t1;
+
+  PetscCall(KSPGetIterationNumber(ksp, &rec->iterations));
+  PetscCall(KSPGetConvergedReason(ksp, &rec->reason));
+  PetscCall(KSPGetType(ksp, &ktype));
+  PetscCall(PCGetType(pc, &ptype));
+  PetscCall(PetscStrncpy(rec->ksp_type, ktype, sizeof(rec->ksp_type)));
+  PetscCall(PetscStrncpy(rec->pc_type, ptype, sizeof(rec->pc_type)));
+  PetscCall(VecNorm(p->b, NORM_2, &bnorm));
+  {
+    const PetscReal *h;
+    PetscInt         nh;
+    PetscCall(KSPGetResidualHistory(ksp, &h, &nh));
+    rec->nhistory = nh;
+    PetscCall(PetscMalloc1(PetscMax(nh, 1), &rec->history));
+    for (PetscInt k = 0; k < nh; k++) rec->history[k] = h[k] / bnorm;
+    rec->final_relres = nh ? rec->history[nh - 1] : 1.0;
+  }
+  {
+    Vec r;
+    PetscCall(VecDuplicate(p->b, &r));
+    PetscCall(MatMult(p->A, rec->x, r));
+    PetscCall(VecAYPX(r, -1.0, p->b));
+    PetscCall(VecNorm(r, NORM_2, &rec->true_relres));
+    rec->true_relres /= bnorm;
+    if (compare_direct) {
+      PetscReal xnorm;
+      PetscCall(DirectSolution(p, r));
+      PetscCall(VecNorm(r, NORM_2, &xnorm));
+      PetscCall(VecAXPY(r, -1.0, rec->x));
+      PetscCall(VecNorm(r, NORM_2, &rec->direct_relerror));
+      rec->direct_relerror /= xnorm;
+    }
+    PetscCall(VecDestroy(&r));
+  }
+  PetscCall(ViewToString(ksp, &rec->ksp_view));
+  PetscCall(MethodOptionsString(prefix, &rec->options));
+  PetscCall(PetscFree(hist));
+  PetscCall(KSPDestroy(&ksp));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SolveRecordDestroy(SolveRecord *rec)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(rec->history));
+  PetscCall(PetscFree(rec->ksp_view));
+  PetscCall(PetscFree(rec->options));
+  PetscCall(VecDestroy(&rec->x));
+  PetscFunctionReturn(0);
+}
+
+const char *SolveStatus(const SolveRecord *rec)
+{
+  if (rec->reason > 0) return "converged";
+  return KSPConvergedReasons[rec->reason];
+}

@@ -1,0 +1,190 @@
+// The executables as a user meets them: bad input gives one clear message on stderr, a
+// nonzero exit and no results file; a method that does not converge is a result; the
+// results file follows the contract of the README at 1, 2 and 4 ranks.
+#include <gtest/gtest.h>
+#include <hdf5.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "test_support.h"
+
+namespace {
+
+struct CliRun {
+  int         status;
+  std::string out, err;
+};
+
+std::string TempDir()
+{
+  static std::string dir;
+  if (dir.empty()) {
+    char tmpl[] = "/tmp/poisson_cli_XXXXXX";
+    dir         = mkdtemp(tmpl);
+  }
+  return dir;
+}
+
+// Runs build/bin/<program> with arguments under mpirun -n ranks, capturing both streams.
+CliRun Execute(const std::string &program, const std::string &args, int ranks = 1)
+{
+  const std::string out = TempDir() + "/stdout", err = TempDir() + "/stderr";
+  std::string cmd = std::string(POISSON_MPIEXEC) + " -n " + std::to_string(ranks) + " " +
+                    POISSON_BIN_DIR + "/" + program + " " + args + " >" + out + " 2>" + err;
+  CliRun r;
+  int s    = std::system(cmd.c_str());
+  r.status = WIFEXITED(s) ? WEXITSTATUS(s) : 255;
+  auto slurp = [](const std::string &f) {
+    std::ifstream     in(f);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+bool Exists(const std::string &path)
+{
+  return access(path.c_str(), F_OK) == 0;
+}
+
+// Any file in the folder whose name starts with `stem` (the results file or its temporary).
+bool AnyFileStartingWith(const std::string &dir, const std::string &stem)
+{
+  std::string cmd = "ls " + dir + " 2>/dev/null | grep -q '^" + stem + "'";
+  return std::system(cmd.c_str()) == 0;
+}
+
+void ExpectCleanFailure(const std::string &args, const std::string &message)
+{
+  const std::string out = TempDir() + "/bad.h5";
+  std::remove(out.c_str());
+  CliRun r = Execute("poisson_solve", args + " -o " + out);
+  EXPECT_NE(r.status, 0) << args;
+  EXPECT_NE(r.err.find(message), std::string::npos) << args << "\nstderr:\n" << r.err;
+  EXPECT_EQ(r.err.find("PETSC ERROR"), std::string::npos) << "expected one line, got\n" << r.err;
+  EXPECT_FALSE(AnyFileStartingWith(TempDir(), "bad.h5")) << args;
+}
+
+TEST(BadInput, UnknownProblem)
+{
+  ExpectCleanFailure("-problem squiggle", "unknown problem 'squiggle'");
+}
+
+TEST(BadInput, UnknownMethod)
+{
+  ExpectCleanFailure("-problem constant -methods jacobi,nosuch", "unknown method 'nosuch'");
+}
+
+TEST(BadInput, GridTooSmall)
+{
+  ExpectCleanFailure("-problem constant -n 1", "-n must be at least 2");
+}
+
+TEST(BadInput, OddGridWithGRF)
+{
+  ExpectCleanFailure("-problem constant -n 33", "needs an even n");
+}
+
+TEST(BadInput, MissingRhsFile)
+{
+  ExpectCleanFailure("-problem constant -rhs file -rhs_file /nonexistent/b.h5",
+                     "cannot read right-hand side file");
+}
+
+TEST(BadInput, DatasetOfWrongSize)
+{
+  REQUIRE_FIXTURE(file, "a_n32_seed42_const.h5");
+  ExpectCleanFailure("-problem constant -n 16 -rhs_file " + file, "needs n*n = 256");
+}
+
+TEST(BadInput, MissingDataset)
+{
+  REQUIRE_FIXTURE(file, "a_n32_seed42_const.h5");
+  ExpectCleanFailure("-problem constant -rhs_file " + file + " -rhs_dataset nothere",
+                     "has no dataset 'nothere'");
+}
+
+TEST(BadInput, NegativeContrast)
+{
+  ExpectCleanFailure("-problem variable -contrast -5", "-contrast must be positive");
+}
+
+TEST(BadInput, UnwritableOutput)
+{
+  CliRun r = Execute("poisson_solve", "-problem constant -methods none -o /nonexistent/dir/r.h5");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.err.find("cannot write results file"), std::string::npos) << r.err;
+  EXPECT_FALSE(Exists("/nonexistent/dir/r.h5"));
+}
+
+TEST(BadInput, UnknownPCTypeInMethodOverride)
+{
+  ExpectCleanFailure("-problem constant -methods jacobi -jacobi_pc_type nosuchpc", "nosuchpc");
+}
+
+// Reads an attribute of a group as a double (integer attributes convert).
+double GroupAttribute(const std::string &file, const std::string &group, const char *name)
+{
+  double value = NAN;
+  hid_t  f     = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) return value;
+  hid_t a = H5Aopen_by_name(f, group.c_str(), name, H5P_DEFAULT, H5P_DEFAULT);
+  if (a >= 0) {
+    H5Aread(a, H5T_NATIVE_DOUBLE, &value);
+    H5Aclose(a);
+  }
+  H5Fclose(f);
+  return value;
+}
+
+// ILU at n = 48: the reference's SuperLU ILUTP makes M nonsymmetric, plain CG stalls while
+// FCG(1) converges. The stall is reported, not an error, and the other methods still run.
+TEST(Results, NonConvergenceIsAResult)
+{
+  const std::string out = TempDir() + "/ilu48.h5";
+  CliRun r = Execute("poisson_solve", "-problem constant -n 48 -methods ilu,ilu_fcg,jacobi -o " + out);
+  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_TRUE(Exists(out));
+  EXPECT_EQ(GroupAttribute(out, "/constant/ilu", "converged"), 0.0);
+  EXPECT_EQ(GroupAttribute(out, "/constant/ilu_fcg", "converged"), 1.0);
+  EXPECT_LE(GroupAttribute(out, "/constant/ilu_fcg", "iterations"), 150.0);
+  EXPECT_EQ(GroupAttribute(out, "/constant/jacobi", "converged"), 1.0);
+  EXPECT_NE(r.out.find("DIVERGED"), std::string::npos) << r.out;
+}
+
+// The results file contract, and the same counts at 1, 2 and 4 ranks.
+TEST(Results, ContractAndRankIndependence)
+{
+  REQUIRE_FIXTURE(file, "a_n32_seed42_const.h5");
+  for (int ranks : {1, 2, 4}) {
+    const std::string out = TempDir() + "/contract" + std::to_string(ranks) + ".h5";
+    CliRun r = Execute("poisson_solve",
+                    "-problem constant,variable -rhs_file " + file +
+                      " -methods none,jacobi,icc -o " + out,
+                    ranks);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(GroupAttribute(out, "/", "ranks"), ranks);
+    EXPECT_EQ(GroupAttribute(out, "/constant", "n"), 32);
+    EXPECT_EQ(GroupAttribute(out, "/constant/none", "iterations"), 116);
+    EXPECT_EQ(GroupAttribute(out, "/constant/jacobi", "iterations"), 116);
+    EXPECT_NEAR(GroupAttribute(out, "/constant/icc", "iterations"), 43, 1);
+    EXPECT_NEAR(GroupAttribute(out, "/variable/jacobi", "iterations"), 137, 1);
+    for (const char *attr : {"converged", "final_relres", "true_relres", "setup_seconds",
+                             "solve_seconds"})
+      EXPECT_FALSE(std::isnan(GroupAttribute(out, "/constant/none", attr))) << attr;
+    std::vector<double> hist = ReadDataset(out, "/constant/none/residual_history");
+    ASSERT_EQ(hist.size(), 117u);
+    EXPECT_EQ(hist[0], 1.0);
+    EXPECT_EQ(ReadDataset(out, "/constant/none/solution").size(), 1024u);
+  }
+}
+
+} // namespace
