@@ -2,6 +2,10 @@
 
 #include <slepcsys.h>
 
+#include "preconditioners/hodlr/hodlr.h"
+#include "preconditioners/npo/npo.h"
+#include "preconditioners/nystrom/nystrom.h"
+
 // One row per project PC type. Each PC lives in its own directory under preconditioners/.
 typedef struct {
   const char *name;
@@ -9,7 +13,9 @@ typedef struct {
 } PCTypeEntry;
 
 static const PCTypeEntry pc_types[] = {
-  {NULL, NULL},
+  {"nystrom", PCCreate_Nystrom}, // randomized Nystrom (Frangella, Tropp & Udell)
+  {"hodlr", PCCreate_Hodlr},     // hierarchical off-diagonal low-rank approximate inverse
+  {"npo", PCCreate_Npo},         // neural preconditioning operator (libtorch)
 };
 
 PetscErrorCode PoissonRegisterPreconditioners(void)
