@@ -41,6 +41,9 @@ case "${1:-}" in
   --study)
     mkdir -p results
     build/bin/poisson_solve "${@:2}"
+    if [ $# -le 1 ]; then
+      /usr/bin/python3 postprocess/plot_results.py results/canonical.h5
+    fi
     ;;
   --test)
     cd build && ctest --output-on-failure -j"$(nproc)" "${@:2}"
