@@ -34,11 +34,11 @@ std::string TempDir()
 CliRun Execute(const std::string &program, const std::string &args, int ranks = 1)
 {
   const std::string out = TempDir() + "/stdout", err = TempDir() + "/stderr";
-  std::string cmd = std::string(POISSON_MPIEXEC) + " -n " + std::to_string(ranks) + " " +
+  std::string       cmd = std::string(POISSON_MPIEXEC) + " -n " + std::to_string(ranks) + " " +
                     POISSON_BIN_DIR + "/" + program + " " + args + " >" + out + " 2>" + err;
   CliRun r;
-  int s    = std::system(cmd.c_str());
-  r.status = WIFEXITED(s) ? WEXITSTATUS(s) : 255;
+  int    s   = std::system(cmd.c_str());
+  r.status   = WIFEXITED(s) ? WEXITSTATUS(s) : 255;
   auto slurp = [](const std::string &f) {
     std::ifstream     in(f);
     std::stringstream ss;
@@ -150,7 +150,8 @@ double GroupAttribute(const std::string &file, const std::string &group, const c
 TEST(Results, NonConvergenceIsAResult)
 {
   const std::string out = TempDir() + "/ilu48.h5";
-  CliRun r = Execute("poisson_solve", "-problem constant -n 48 -methods ilu,ilu_fcg,jacobi -o " + out);
+  CliRun            r =
+      Execute("poisson_solve", "-problem constant -n 48 -methods ilu,ilu_fcg,jacobi -o " + out);
   ASSERT_EQ(r.status, 0) << r.err;
   ASSERT_TRUE(Exists(out));
   EXPECT_EQ(GroupAttribute(out, "/constant/ilu", "converged"), 0.0);
@@ -166,10 +167,10 @@ TEST(Results, ContractAndRankIndependence)
   REQUIRE_FIXTURE(file, "a_n32_seed42_const.h5");
   for (int ranks : {1, 2, 4}) {
     const std::string out = TempDir() + "/contract" + std::to_string(ranks) + ".h5";
-    CliRun r = Execute("poisson_solve",
-                    "-problem constant,variable -rhs_file " + file +
-                      " -methods none,jacobi,icc -o " + out,
-                    ranks);
+    CliRun            r   = Execute("poisson_solve",
+                                    "-problem constant,variable -rhs_file " + file +
+                                        " -methods none,jacobi,icc -o " + out,
+                                    ranks);
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(GroupAttribute(out, "/", "ranks"), ranks);
     EXPECT_EQ(GroupAttribute(out, "/constant", "n"), 32);
@@ -177,14 +178,52 @@ TEST(Results, ContractAndRankIndependence)
     EXPECT_EQ(GroupAttribute(out, "/constant/jacobi", "iterations"), 116);
     EXPECT_NEAR(GroupAttribute(out, "/constant/icc", "iterations"), 43, 1);
     EXPECT_NEAR(GroupAttribute(out, "/variable/jacobi", "iterations"), 137, 1);
-    for (const char *attr : {"converged", "final_relres", "true_relres", "setup_seconds",
-                             "solve_seconds"})
+    for (const char *attr :
+         {"converged", "final_relres", "true_relres", "setup_seconds", "solve_seconds"})
       EXPECT_FALSE(std::isnan(GroupAttribute(out, "/constant/none", attr))) << attr;
     std::vector<double> hist = ReadDataset(out, "/constant/none/residual_history");
     ASSERT_EQ(hist.size(), 117u);
     EXPECT_EQ(hist[0], 1.0);
     EXPECT_EQ(ReadDataset(out, "/constant/none/solution").size(), 1024u);
   }
+}
+
+} // namespace
+
+namespace {
+
+// A single method from plain, unprefixed PETSc options, as any PETSc program takes them.
+TEST(Results, UnprefixedOptionsFileRunsOneMethod)
+{
+  REQUIRE_FIXTURE(file, "a_n32_seed42_const.h5");
+  const std::string out = TempDir() + "/plain.h5";
+  CliRun            r   = Execute("poisson_solve", "-problem constant -rhs_file " + file +
+                                                     " -options_file " + POISSON_SOURCE_DIR +
+                                                     "/petsc_options/icc.opts -o " + out);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NEAR(GroupAttribute(out, "/constant/cg_redundant", "iterations"), 43, 1);
+}
+
+// A method file's option overridden for that method alone from the command line.
+TEST(Results, PrefixedOverrideWinsOverMethodFile)
+{
+  REQUIRE_FIXTURE(file, "a_n32_seed42_const.h5");
+  const std::string out = TempDir() + "/override.h5";
+  CliRun r = Execute("poisson_solve", "-problem constant -rhs_file " + file +
+                                        " -methods none,jacobi -jacobi_ksp_rtol 1e-6 -o " + out);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(GroupAttribute(out, "/constant/none", "iterations"), 116);
+  EXPECT_LT(GroupAttribute(out, "/constant/jacobi", "iterations"), 90);
+  EXPECT_LE(GroupAttribute(out, "/constant/jacobi", "final_relres"), 1e-6);
+}
+
+TEST(Help, ListsEveryOption)
+{
+  CliRun r = Execute("poisson_solve", "-help -problem constant -methods none -o " + TempDir() +
+                                        "/help.h5");
+  for (const char *opt : {"-problem", "-methods", "-n ", "-contrast", "-rhs ", "-rhs_file",
+                          "-grf_seed", "-grf_alpha", "-grf_tau", "-o "})
+    EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
 }
 
 } // namespace

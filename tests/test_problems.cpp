@@ -6,8 +6,8 @@
 #include <cmath>
 #include <numeric>
 
-#include "problems/problem.h"
 #include "problems/operator.h"
+#include "problems/problem.h"
 #include "problems/rhs.h"
 #include "test_support.h"
 
@@ -19,8 +19,8 @@ Problem MakeProblem(const char *name, PetscInt n, const char *rhs = "grf", Petsc
   ProblemOptions opts;
   Problem        p;
   EXPECT_EQ(0, ProblemOptionsFromCommandLine(PETSC_COMM_WORLD, name, &opts));
-  opts.n        = n;
-  opts.grf_seed = seed;
+  opts.n         = n;
+  opts.grf_seed  = seed;
   opts.grf_alpha = alpha;
   PetscStrncpy(opts.rhs, rhs, sizeof(opts.rhs));
   EXPECT_EQ(0, ProblemCreate(PETSC_COMM_WORLD, &opts, &p));
@@ -38,7 +38,7 @@ void ExpectOperatorEqualsCSR(const Problem &p, const std::string &file)
   PetscInt rstart, rend;
   ASSERT_EQ(0, DMDAGetAO(p.da, &ao));
   ASSERT_EQ(0, MatGetOwnershipRange(p.A, &rstart, &rend));
-  double worst = 0;
+  double worst   = 0;
   long   checked = 0;
   for (PetscInt row = rstart; row < rend; row++) {
     PetscInt           ncols, nat_row = row;
@@ -115,8 +115,8 @@ TEST(RightHandSide, FileLoadsFixtureInItsOrdering)
 
 TEST(RightHandSide, RodsAtReferencePositions)
 {
-  Problem             p = MakeProblem("rod", 32, "rod");
-  std::vector<double> b = GatherNatural(p.da, p.b);
+  Problem             p   = MakeProblem("rod", 32, "rod");
+  std::vector<double> b   = GatherNatural(p.da, p.b);
   double              sum = 0, l1 = 0;
   for (double v : b) sum += v, l1 += std::fabs(v);
   EXPECT_EQ(l1, 12.0);
@@ -140,7 +140,7 @@ TEST(GRF, ZeroMeanAndNormSqrtNMinusOne)
 TEST(GRF, IndependentOfRanksAndDependsOnSeed)
 {
   // The distributed field equals the one computed by a single process, bit for bit.
-  Problem             p = MakeProblem("constant", 48);
+  Problem             p    = MakeProblem("constant", 48);
   std::vector<double> ours = GatherNatural(p.da, p.b), serial(48 * 48), other(48 * 48);
   ASSERT_EQ(0, RhsGRFField(48, 42, 2.0, 3.0, serial.data()));
   ASSERT_EQ(0, RhsGRFField(48, 43, 2.0, 3.0, other.data()));
@@ -165,7 +165,7 @@ double SpectralSlope(PetscInt n, PetscReal alpha)
   for (PetscInt i = 0; i < n; i++)
     for (PetscInt j = 0; j < n; j++) {
       const double kx = i < n / 2 ? i : i - n, ky = j < n / 2 ? j : j - n;
-      const int    r  = (int)std::lround(std::sqrt(kx * kx + ky * ky));
+      const int    r = (int)std::lround(std::sqrt(kx * kx + ky * ky));
       if (r < n / 2) {
         power[r] += c[i * n + j][0] * c[i * n + j][0] + c[i * n + j][1] * c[i * n + j][1];
         count[r] += 1;

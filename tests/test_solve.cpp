@@ -35,7 +35,8 @@ void ExpectHistoryMatches(const SolveRecord &rec, const std::vector<double> &ref
 {
   ASSERT_EQ((size_t)rec.nhistory, ref.size());
   double worst = 0;
-  for (size_t k = 0; k < ref.size(); k++) worst = std::max(worst, std::fabs(rec.history[k] - ref[k]));
+  for (size_t k = 0; k < ref.size(); k++)
+    worst = std::max(worst, std::fabs(rec.history[k] - ref[k]));
   EXPECT_LE(worst, 1e-10) << "largest deviation of the relative residual history";
 }
 

@@ -13,8 +13,8 @@ std::string FixturesDir();
 std::string FixturePath(const char *file);
 
 // Skips the current test, with a message, when the fixture file is missing.
-#define REQUIRE_FIXTURE(var, file)                                                            \
-  const std::string var = FixturePath(file);                                                  \
+#define REQUIRE_FIXTURE(var, file)                                                                 \
+  const std::string var = FixturePath(file);                                                       \
   if (var.empty()) GTEST_SKIP() << "fixture " << file << " not found in " << FixturesDir()
 
 // Reads a whole dataset of doubles (any rank) from an HDF5 file on every process.

@@ -17,15 +17,15 @@
 //   single method, as for any PETSc program. A method that does not converge is a result:
 //   it is reported with its KSPConvergedReason, and the other methods still run.
 static const char help[] =
-  "PCG on the 2-D Poisson equation: classical, randomized, hierarchical and neural\n"
-  "preconditioners in one KSPCG / KSPFCG harness.\n\n"
-  "  -problem <list>      constant, variable, rod (default: constant,variable)\n"
-  "  -methods <list>      method files of -methods_dir, e.g. none,jacobi,ilu\n"
-  "  -methods_dir <dir>   folder of the <method>.opts files\n"
-  "  -o <file.h5>         results file (default results/canonical.h5 for the default study)\n"
-  "  -compare_direct      also report the error against a direct (MUMPS) solve\n"
-  "  -n, -contrast, -rhs grf|file|rod, -rhs_file, -rhs_dataset, -grf_seed, -grf_alpha,\n"
-  "  -grf_tau             problem options (see -help below)\n\n";
+    "PCG on the 2-D Poisson equation: classical, randomized, hierarchical and neural\n"
+    "preconditioners in one KSPCG / KSPFCG harness.\n\n"
+    "  -problem <list>      constant, variable, rod (default: constant,variable)\n"
+    "  -methods <list>      method files of -methods_dir, e.g. none,jacobi,ilu\n"
+    "  -methods_dir <dir>   folder of the <method>.opts files\n"
+    "  -o <file.h5>         results file (default results/canonical.h5 for the default study)\n"
+    "  -compare_direct      also report the error against a direct (MUMPS) solve\n"
+    "  -n, -contrast, -rhs grf|file|rod, -rhs_file, -rhs_dataset, -grf_seed, -grf_alpha,\n"
+    "  -grf_tau             problem options (see -help below)\n\n";
 
 #include <petscksp.h>
 
@@ -42,8 +42,7 @@ static const char help[] =
 // The canonical study of SPEC.md: every shipped method, on the constant and the variable
 // (contrast 100) problem at n = 32 with the GRF right-hand side.
 static const char *const canonical_problems = "constant,variable";
-static const char *const canonical_methods =
-  "none,jacobi,icc,ilu,ilu_fcg,bjacobi2,gamg,hypre";
+static const char *const canonical_methods  = "none,jacobi,icc,ilu,ilu_fcg,bjacobi2,gamg,hypre";
 
 typedef struct {
   std::vector<std::string> problems, methods;
@@ -62,7 +61,8 @@ static std::vector<std::string> SplitList(const char *list)
       if (!item.empty()) out.push_back(item);
       item.clear();
       if (!*c) break;
-    } else if (*c != ' ') item += *c;
+    } else if (*c != ' ')
+      item += *c;
   }
   return out;
 }
@@ -159,8 +159,8 @@ static PetscErrorCode WriteSolve(ResultsFile *rf, const Problem *p, const SolveR
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(rf->comm, &rank));
   PetscCall(PetscSNPrintf(group, sizeof(group), "/%s/%s", p->opts.problem, r->method));
-  PetscCall(ResultsFileWriteArray(rf, group, "residual_history", rank ? 0 : r->nhistory,
-                                  r->history));
+  PetscCall(
+      ResultsFileWriteArray(rf, group, "residual_history", rank ? 0 : r->nhistory, r->history));
   PetscCall(ResultsFileWriteVec(rf, group, "solution", r->x));
   PetscCall(ResultsFileWriteString(rf, group, "method", r->method));
   PetscCall(ResultsFileWriteInt(rf, group, "iterations", r->iterations));
@@ -185,15 +185,17 @@ static PetscErrorCode PrintHeader(MPI_Comm comm, const Problem *p)
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(comm, &size));
-  PetscCall(PetscPrintf(comm, "\nproblem %s: n = %" PetscInt_FMT " (N = %" PetscInt_FMT ")", o->problem,
-                        o->n, o->n * o->n));
-  if (!strcmp(o->problem, "variable")) PetscCall(PetscPrintf(comm, ", contrast %g", (double)o->contrast));
+  PetscCall(PetscPrintf(comm, "\nproblem %s: n = %" PetscInt_FMT " (N = %" PetscInt_FMT ")",
+                        o->problem, o->n, o->n * o->n));
+  if (!strcmp(o->problem, "variable"))
+    PetscCall(PetscPrintf(comm, ", contrast %g", (double)o->contrast));
   if (!strcmp(o->rhs, "grf"))
     PetscCall(PetscPrintf(comm, ", rhs GRF seed %" PetscInt_FMT " (alpha %g, tau %g)", o->grf_seed,
                           (double)o->grf_alpha, (double)o->grf_tau));
   else if (!strcmp(o->rhs, "file"))
     PetscCall(PetscPrintf(comm, ", rhs %s:%s", o->rhs_file, o->rhs_dataset));
-  else PetscCall(PetscPrintf(comm, ", rhs %s", o->rhs));
+  else
+    PetscCall(PetscPrintf(comm, ", rhs %s", o->rhs));
   PetscCall(PetscPrintf(comm, ", %d rank%s\n", size, size > 1 ? "s" : ""));
   PetscCall(PetscPrintf(comm, "%-14s %-16s %6s %13s %13s %10s %10s  %s\n", "method", "ksp/pc",
                         "its", "final relres", "true relres", "setup s", "solve s", "status"));
@@ -208,8 +210,8 @@ static PetscErrorCode PrintRow(MPI_Comm comm, const SolveRecord *r)
   PetscCall(PetscSNPrintf(kp, sizeof(kp), "%s/%s", r->ksp_type, r->pc_type));
   PetscCall(PetscPrintf(comm, "%-14s %-16s %6" PetscInt_FMT " %13.3e %13.3e %10.3e %10.3e  %s\n",
                         r->method, kp, r->iterations, (double)r->final_relres,
-                        (double)r->true_relres, (double)r->setup_seconds,
-                        (double)r->solve_seconds, SolveStatus(r)));
+                        (double)r->true_relres, (double)r->setup_seconds, (double)r->solve_seconds,
+                        SolveStatus(r)));
   if (r->direct_relerror >= 0)
     PetscCall(PetscPrintf(comm, "%-14s relative error against the direct solve: %.3e\n", "",
                           (double)r->direct_relerror));
@@ -236,11 +238,11 @@ static PetscErrorCode RunStudy(MPI_Comm comm, ResultsFile *rf)
       SolveRecord rec;
       std::string prefix = m.empty() ? "" : m + "_";
       if (!m.empty()) PetscCall(MethodLoad(comm, ro.methods_dir, m.c_str()));
-      PetscCall(SolveRun(&p, m.empty() ? "default" : m.c_str(), prefix.c_str(),
-                         ro.compare_direct, &rec));
+      PetscCall(
+          SolveRun(&p, m.empty() ? "default" : m.c_str(), prefix.c_str(), ro.compare_direct, &rec));
       if (m.empty()) // name an unprefixed run after its solver, e.g. cg_jacobi
-        PetscCall(PetscSNPrintf(rec.method, sizeof(rec.method), "%s_%s", rec.ksp_type,
-                                rec.pc_type));
+        PetscCall(
+            PetscSNPrintf(rec.method, sizeof(rec.method), "%s_%s", rec.ksp_type, rec.pc_type));
       PetscCall(PrintRow(comm, &rec));
       PetscCall(WriteSolve(rf, &p, &rec));
       PetscCall(SolveRecordDestroy(&rec));

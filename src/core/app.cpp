@@ -52,7 +52,7 @@ PetscErrorCode PoissonInitialize(int *argc, char ***argv, const char *help)
 {
   if (argc && *argc > 0 && argv && *argv && (*argv)[0]) {
     const char *slash = strrchr((*argv)[0], '/');
-    program_name = slash ? slash + 1 : (*argv)[0];
+    program_name      = slash ? slash + 1 : (*argv)[0];
   }
   PetscCall(SlepcInitialize(argc, argv, NULL, help));
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);

@@ -23,9 +23,12 @@ PetscErrorCode ResultsFileOpen(MPI_Comm comm, const char *path, ResultsFile *rf)
   // Check the folder first: HDF5's own failure to create the file is less clear.
   PetscCall(PetscStrncpy(dir, path, sizeof(dir)));
   char *slash = strrchr(dir, '/');
-  if (slash == dir) dir[1] = 0;
-  else if (slash) *slash = 0;
-  else PetscCall(PetscStrncpy(dir, ".", sizeof(dir)));
+  if (slash == dir)
+    dir[1] = 0;
+  else if (slash)
+    *slash = 0;
+  else
+    PetscCall(PetscStrncpy(dir, ".", sizeof(dir)));
   PetscCall(PetscTestDirectory(dir, 'w', &writable));
   PetscCheck(writable, comm, PETSC_ERR_FILE_OPEN,
              "cannot write results file '%s': folder '%s' is missing or not writable", path, dir);

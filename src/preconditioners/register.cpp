@@ -13,9 +13,9 @@ typedef struct {
 } PCTypeEntry;
 
 static const PCTypeEntry pc_types[] = {
-  {"nystrom", PCCreate_Nystrom}, // randomized Nystrom (Frangella, Tropp & Udell)
-  {"hodlr", PCCreate_Hodlr},     // hierarchical off-diagonal low-rank approximate inverse
-  {"npo", PCCreate_Npo},         // neural preconditioning operator (libtorch)
+    {"nystrom", PCCreate_Nystrom}, // randomized Nystrom (Frangella, Tropp & Udell)
+    {"hodlr", PCCreate_Hodlr},     // hierarchical off-diagonal low-rank approximate inverse
+    {"npo", PCCreate_Npo},         // neural preconditioning operator (libtorch)
 };
 
 PetscErrorCode PoissonRegisterPreconditioners(void)

@@ -21,20 +21,33 @@ PetscErrorCode OperatorAssemble(const ProblemOptions *opts, DM da, Mat *A)
   PetscCall(MatSetOption(*A, MAT_SYMMETRIC, PETSC_TRUE));
   PetscCall(MatSetOption(*A, MAT_SPD, PETSC_TRUE));
   PetscCall(DMDAGetCorners(da, &xs, &ys, NULL, &xm, &ym, NULL));
-  for (PetscInt i = ys; i < ys + ym; i++) {    // reference slow index (DMDA y)
+  for (PetscInt i = ys; i < ys + ym; i++) { // reference slow index (DMDA y)
     const PetscReal a  = ProblemCoefficient(opts, i);
     const PetscReal ws = OperatorFaceTransmissibility(opts, i);     // face between i-1, i
     const PetscReal wn = OperatorFaceTransmissibility(opts, i + 1); // face between i, i+1
-    for (PetscInt j = xs; j < xs + xm; j++) {  // reference fast index (DMDA x)
+    for (PetscInt j = xs; j < xs + xm; j++) {                       // reference fast index (DMDA x)
       MatStencil  row = {0, i, j, 0}, col[5];
       PetscScalar v[5];
       PetscInt    nc = 0;
       // kron(Tx, I): couples (i, j) with (i +- 1, j); kron(diag(a), d1): (i, j +- 1).
-      if (i > 0) { col[nc] = (MatStencil){0, i - 1, j, 0}; v[nc++] = -ws / h2; }
-      if (j > 0) { col[nc] = (MatStencil){0, i, j - 1, 0}; v[nc++] = -a / h2; }
-      col[nc] = row; v[nc++] = ((ws + wn) + 2.0 * a) / h2;
-      if (j < n - 1) { col[nc] = (MatStencil){0, i, j + 1, 0}; v[nc++] = -a / h2; }
-      if (i < n - 1) { col[nc] = (MatStencil){0, i + 1, j, 0}; v[nc++] = -wn / h2; }
+      if (i > 0) {
+        col[nc] = (MatStencil){0, i - 1, j, 0};
+        v[nc++] = -ws / h2;
+      }
+      if (j > 0) {
+        col[nc] = (MatStencil){0, i, j - 1, 0};
+        v[nc++] = -a / h2;
+      }
+      col[nc] = row;
+      v[nc++] = ((ws + wn) + 2.0 * a) / h2;
+      if (j < n - 1) {
+        col[nc] = (MatStencil){0, i, j + 1, 0};
+        v[nc++] = -a / h2;
+      }
+      if (i < n - 1) {
+        col[nc] = (MatStencil){0, i + 1, j, 0};
+        v[nc++] = -wn / h2;
+      }
       PetscCall(MatSetValuesStencil(*A, 1, &row, nc, col, v, INSERT_VALUES));
     }
   }

@@ -12,10 +12,10 @@ typedef struct {
 } ProblemEntry;
 
 static const ProblemEntry problem_table[] = {
-  {"constant", "5-point Dirichlet Laplacian, coefficient 1", "grf", PETSC_FALSE},
-  {"variable", "coefficient 1 for x < 0.5, -contrast for x >= 0.5, harmonic-mean faces", "grf",
-   PETSC_TRUE},
-  {"rod", "constant operator, +1/-1 hot and cold rods as right-hand side", "rod", PETSC_FALSE},
+    {"constant", "5-point Dirichlet Laplacian, coefficient 1", "grf", PETSC_FALSE},
+    {"variable", "coefficient 1 for x < 0.5, -contrast for x >= 0.5, harmonic-mean faces", "grf",
+     PETSC_TRUE},
+    {"rod", "constant operator, +1/-1 hot and cold rods as right-hand side", "rod", PETSC_FALSE},
 };
 
 // One row per right-hand side.
@@ -25,9 +25,9 @@ typedef struct {
 } RhsEntry;
 
 static const RhsEntry rhs_table[] = {
-  {"grf", RhsGRF},
-  {"file", RhsFromFile},
-  {"rod", RhsRods},
+    {"grf", RhsGRF},
+    {"file", RhsFromFile},
+    {"rod", RhsRods},
 };
 
 static const ProblemEntry *FindProblem(const char *name)
@@ -85,8 +85,8 @@ PetscErrorCode ProblemOptionsFromCommandLine(MPI_Comm comm, const char *problem,
   PetscCall(PetscStrncpy(opts->rhs, entry->default_rhs, sizeof(opts->rhs)));
   PetscCall(PetscStrncpy(opts->rhs_dataset, "b", sizeof(opts->rhs_dataset)));
   PetscOptionsBegin(comm, NULL, "Problem options", NULL);
-  PetscCall(PetscOptionsInt("-n", "Interior grid nodes per direction", NULL, opts->n, &opts->n,
-                            NULL));
+  PetscCall(
+      PetscOptionsInt("-n", "Interior grid nodes per direction", NULL, opts->n, &opts->n, NULL));
   PetscCall(PetscOptionsReal("-contrast", "Coefficient for x >= 0.5 (variable problem)", NULL,
                              opts->contrast, &opts->contrast, NULL));
   PetscCall(PetscOptionsString("-rhs", "Right-hand side: grf, file, rod", NULL, opts->rhs,
@@ -105,8 +105,8 @@ PetscErrorCode ProblemOptionsFromCommandLine(MPI_Comm comm, const char *problem,
   // A file given without -rhs means "take b from that file".
   if (!rhs_set && opts->rhs_file[0]) PetscCall(PetscStrncpy(opts->rhs, "file", sizeof(opts->rhs)));
 
-  PetscCheck(opts->n >= 2, comm, PETSC_ERR_ARG_OUTOFRANGE, "-n must be at least 2, got %" PetscInt_FMT,
-             opts->n);
+  PetscCheck(opts->n >= 2, comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "-n must be at least 2, got %" PetscInt_FMT, opts->n);
   PetscCheck(opts->contrast > 0.0, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "-contrast must be positive (the operator must be SPD), got %g",
              (double)opts->contrast);

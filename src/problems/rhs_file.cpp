@@ -14,16 +14,15 @@ PetscErrorCode RhsFromFile(const ProblemOptions *opts, DM da, Vec b)
   char        path[PETSC_MAX_PATH_LEN + POISSON_NAME_LEN];
 
   PetscFunctionBeginUser;
-  PetscCheck(opts->rhs_file[0], comm, PETSC_ERR_USER_INPUT,
-             "-rhs file needs -rhs_file <file.h5>");
+  PetscCheck(opts->rhs_file[0], comm, PETSC_ERR_USER_INPUT, "-rhs file needs -rhs_file <file.h5>");
   PetscCall(PetscTestFile(opts->rhs_file, 'r', &exists));
   PetscCheck(exists, comm, PETSC_ERR_FILE_OPEN, "cannot read right-hand side file '%s'",
              opts->rhs_file);
   PetscCall(PetscViewerHDF5Open(comm, opts->rhs_file, FILE_MODE_READ, &viewer));
   PetscCall(PetscSNPrintf(path, sizeof(path), "/%s", opts->rhs_dataset));
   PetscCall(PetscViewerHDF5HasDataset(viewer, path, &has));
-  PetscCheck(has, comm, PETSC_ERR_FILE_UNEXPECTED, "file '%s' has no dataset '%s'",
-             opts->rhs_file, opts->rhs_dataset);
+  PetscCheck(has, comm, PETSC_ERR_FILE_UNEXPECTED, "file '%s' has no dataset '%s'", opts->rhs_file,
+             opts->rhs_dataset);
   PetscCall(HDF5DatasetSize(viewer, path, &size));
   PetscCheck(size == N, comm, PETSC_ERR_FILE_UNEXPECTED,
              "dataset '%s' of '%s' has %" PetscInt_FMT " values, but n = %" PetscInt_FMT

@@ -98,8 +98,7 @@ PetscErrorCode RhsGRF(const ProblemOptions *opts, DM da, Vec b)
   PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)da), &rank));
   if (rank == 0) {
     field.resize((size_t)opts->n * opts->n);
-    PetscCall(RhsGRFField(opts->n, opts->grf_seed, opts->grf_alpha, opts->grf_tau,
-                          field.data()));
+    PetscCall(RhsGRFField(opts->n, opts->grf_seed, opts->grf_alpha, opts->grf_tau, field.data()));
   }
   PetscCall(ScatterNaturalFromRankZero(da, field.data(), b));
   PetscFunctionReturn(0);

@@ -13,8 +13,8 @@ PetscErrorCode RhsRods(const ProblemOptions *opts, DM da, Vec b)
     PetscInt    i_first, i_last, j;
     PetscScalar value;
   } rods[2] = {
-    {Scale(n, 3), Scale(n, 9) - 1, Scale(n, 4), 1.0},    // hot rod
-    {Scale(n, 23), Scale(n, 29) - 1, Scale(n, 27), -1.0}, // cold rod
+      {Scale(n, 3), Scale(n, 9) - 1, Scale(n, 4), 1.0},     // hot rod
+      {Scale(n, 23), Scale(n, 29) - 1, Scale(n, 27), -1.0}, // cold rod
   };
   PetscScalar **bb;
   PetscInt      xs, ys, xm, ym;

@@ -45,7 +45,7 @@ PetscErrorCode MethodCheck(MPI_Comm comm, const char *dir, const char *name)
              comm, PETSC_ERR_ARG_WRONG, "method name '%s' must start with a letter", name);
   for (const char *c = name; *c; c++)
     PetscCheck((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-                 *c == '_',
+                   *c == '_',
                comm, PETSC_ERR_ARG_WRONG,
                "method name '%s' may hold only letters, digits and '_' (it is an options prefix)",
                name);
@@ -95,7 +95,8 @@ PetscErrorCode MethodOptionsString(const char *prefix, char **options)
       if (c == ' ') {
         if (!tok.empty()) tokens.push_back(tok);
         tok.clear();
-      } else tok += c;
+      } else
+        tok += c;
     }
     if (!tok.empty()) tokens.push_back(tok);
   }
