@@ -2,6 +2,7 @@
 
 #include "problems/operator.h"
 #include "problems/rhs.h"
+#include "problems/stencil_operator.h"
 
 // One row per problem (SPEC.md: Problems). Adding a problem is adding a row.
 typedef struct {
@@ -84,6 +85,7 @@ PetscErrorCode ProblemOptionsFromCommandLine(MPI_Comm comm, const char *problem,
   opts->grf_tau   = 3.0;
   PetscCall(PetscStrncpy(opts->rhs, entry->default_rhs, sizeof(opts->rhs)));
   PetscCall(PetscStrncpy(opts->rhs_dataset, "b", sizeof(opts->rhs_dataset)));
+  PetscCall(PetscStrncpy(opts->operator_type, "aij", sizeof(opts->operator_type)));
   PetscOptionsBegin(comm, NULL, "Problem options", NULL);
   PetscCall(
       PetscOptionsInt("-n", "Interior grid nodes per direction", NULL, opts->n, &opts->n, NULL));
@@ -101,6 +103,11 @@ PetscErrorCode ProblemOptionsFromCommandLine(MPI_Comm comm, const char *problem,
                              &opts->grf_alpha, NULL));
   PetscCall(PetscOptionsReal("-grf_tau", "GRF spectral shift tau", NULL, opts->grf_tau,
                              &opts->grf_tau, NULL));
+  PetscCall(PetscOptionsString("-operator",
+                               "Operator form for the Krylov products: aij (assembled) or "
+                               "stencil (matrix-free)",
+                               NULL, opts->operator_type, opts->operator_type,
+                               sizeof(opts->operator_type), NULL));
   PetscOptionsEnd();
   // A file given without -rhs means "take b from that file".
   if (!rhs_set && opts->rhs_file[0]) PetscCall(PetscStrncpy(opts->rhs, "file", sizeof(opts->rhs)));
@@ -110,6 +117,9 @@ PetscErrorCode ProblemOptionsFromCommandLine(MPI_Comm comm, const char *problem,
   PetscCheck(opts->contrast > 0.0, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "-contrast must be positive (the operator must be SPD), got %g",
              (double)opts->contrast);
+  PetscCheck(!strcmp(opts->operator_type, "aij") || !strcmp(opts->operator_type, "stencil"), comm,
+             PETSC_ERR_ARG_UNKNOWN_TYPE, "unknown -operator '%s' (known: aij, stencil)",
+             opts->operator_type);
   PetscCheck(FindRhs(opts->rhs), comm, PETSC_ERR_ARG_UNKNOWN_TYPE,
              "unknown right-hand side '%s' (known: grf, file, rod)", opts->rhs);
   if (!strcmp(opts->rhs, "grf")) {
@@ -138,6 +148,12 @@ PetscErrorCode ProblemCreate(MPI_Comm comm, const ProblemOptions *opts, Problem 
   PetscCall(DMDASetUniformCoordinates(p->da, p->h, 1.0 - p->h, p->h, 1.0 - p->h, 0.0, 0.0));
   PetscCall(OperatorAssemble(opts, p->da, &p->A));
   PetscCall(PetscObjectSetName((PetscObject)p->A, "A"));
+  if (!strcmp(opts->operator_type, "stencil")) {
+    PetscCall(OperatorCreateStencil(opts, p->da, &p->Aop));
+  } else {
+    PetscCall(PetscObjectReference((PetscObject)p->A));
+    p->Aop = p->A;
+  }
   PetscCall(DMCreateGlobalVector(p->da, &p->b));
   PetscCall(PetscObjectSetName((PetscObject)p->b, "b"));
   PetscCall(FindRhs(opts->rhs)->fill(opts, p->da, p->b));
@@ -148,6 +164,7 @@ PetscErrorCode ProblemDestroy(Problem *p)
 {
   PetscFunctionBeginUser;
   PetscCall(VecDestroy(&p->b));
+  PetscCall(MatDestroy(&p->Aop));
   PetscCall(MatDestroy(&p->A));
   PetscCall(DMDestroy(&p->da));
   PetscFunctionReturn(0);

@@ -21,6 +21,7 @@ typedef struct {
   char      rhs_dataset[POISSON_NAME_LEN];
   PetscInt  grf_seed;
   PetscReal grf_alpha, grf_tau;
+  char      operator_type[POISSON_NAME_LEN]; // aij | stencil
 } ProblemOptions;
 
 typedef struct {
@@ -28,6 +29,9 @@ typedef struct {
   PetscReal      h;
   DM             da; // n x n, star stencil of width 1
   Mat            A;  // assembled 5-point operator (MATAIJ), symmetric positive definite
+  Mat            Aop; // the operator CG multiplies with: A itself (-operator aij) or the
+                      // matrix-free stencil MATSHELL (-operator stencil); A stays the
+                      // preconditioning matrix, assembled once
   Vec            b;  // right-hand side (global DMDA vector)
 } Problem;
 

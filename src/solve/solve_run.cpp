@@ -74,7 +74,7 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
 
   PetscCall(KSPCreate(comm, &ksp));
   PetscCall(KSPSetOptionsPrefix(ksp, prefix));
-  PetscCall(KSPSetOperators(ksp, p->A, p->A));
+  PetscCall(KSPSetOperators(ksp, p->Aop, p->A));
   // The protocol of SPEC.md as defaults; the method file and the command line override.
   PetscCall(KSPSetType(ksp, KSPCG));
   PetscCall(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
