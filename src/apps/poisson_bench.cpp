@@ -1,0 +1,362 @@
+// poisson_bench: how close CG comes to the memory-bandwidth roofline, matrix-free against
+// assembled, and time-to-solution of every method against GAMG.
+//
+// Sample runs:
+//   build/bin/poisson_bench                                   # everything, results/bench.json
+//   build/bin/poisson_bench -bench_parts stream,iteration -bench_sizes 1024
+//   mpirun -n 2 build/bin/poisson_bench -bench_parts stream,iteration -o results/bench_np2.json
+//
+// Description:
+//   stream     STREAM-style triad a = b + s c on arrays far larger than the caches, every rank
+//              at once; the best of -bench_reps repetitions gives the bandwidth B (bytes/s).
+//   iteration  plain CG (no preconditioner) for a fixed number of iterations on the constant
+//              problem, -operator aij and stencil, at each -bench_sizes n. The bytes one
+//              iteration must move are counted from PETSc's KSPCG loop (see BytesPerIteration),
+//              so the roofline time is bytes / B; the measured time is reported as a fraction
+//              of it and as the ratio stencil / aij.
+//   tts        time-to-solution (setup + solve, relative residual -bench_tts_rtol) at
+//              n = -bench_tts_n for each method of -bench_tts_methods, each in its own
+//              poisson_solve process (so its memory high-water mark is its own, read from
+//              wait4's rusage), as a ratio to GAMG measured in the same run. Only on one rank;
+//              the solves use -bench_tts_ranks ranks through mpirun.
+static const char help[] = "Roofline and time-to-solution benchmark of the Poisson CG solvers.\n"
+                           "  -bench_parts stream,iteration,tts\n"
+                           "  -bench_sizes 1024,2048  -bench_iterations 50  -bench_reps 3\n"
+                           "  -bench_tts_n 1024  -bench_tts_methods none,jacobi,...\n"
+                           "  -bench_tts_rtol 1e-8  -bench_tts_ranks 1\n"
+                           "  -o results/bench.json\n\n";
+
+#include <hdf5.h>
+#include <petscksp.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/app.h"
+#include "problems/problem.h"
+
+#ifndef POISSON_BIN_DIR
+#define POISSON_BIN_DIR "build/bin"
+#endif
+
+namespace {
+
+struct IterationResult {
+  PetscInt  n;
+  PetscReal seconds[2]; // aij, stencil: per iteration
+  PetscReal bytes[2];   // per iteration
+};
+
+struct TTSResult {
+  std::string method;
+  PetscInt    iterations = -1;
+  int         converged  = 0;
+  double      setup = 0, solve = 0, maxrss_mb = 0;
+  bool        ok = false;
+};
+
+std::vector<std::string> Split(const char *list)
+{
+  std::vector<std::string> out;
+  std::stringstream        ss(list);
+  std::string              item;
+  while (std::getline(ss, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+// Triad a[i] = b[i] + s c[i]: 24 bytes per element counted (STREAM's convention: the
+// write-allocate read of a is not counted, and the same convention is used below).
+PetscErrorCode StreamTriad(MPI_Comm comm, PetscInt reps, PetscReal *bandwidth)
+{
+  const size_t        len = 16u << 20; // 16 Mi doubles = 128 MiB per array and rank
+  std::vector<double> a(len, 0.0), b(len, 1.0), c(len, 2.0);
+  PetscLogDouble      best = 1e30;
+  PetscMPIInt         size;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  for (PetscInt r = 0; r < reps + 1; r++) {
+    PetscLogDouble t0, t1, tmax;
+    PetscCallMPI(MPI_Barrier(comm));
+    PetscCall(PetscTime(&t0));
+    const double s = 3.0;
+    for (size_t i = 0; i < len; i++) a[i] = b[i] + s * c[i];
+    PetscCall(PetscTime(&t1));
+    t1 -= t0;
+    PetscCallMPI(MPI_Allreduce(&t1, &tmax, 1, MPI_DOUBLE, MPI_MAX, comm));
+    if (r > 0) best = PetscMin(best, tmax); // the first pass faults the pages in
+  }
+  if (a[len / 2] != 7.0) SETERRQ(comm, PETSC_ERR_PLIB, "triad computed a wrong value");
+  *bandwidth = 24.0 * (double)len * size / best;
+  PetscFunctionReturn(0);
+}
+
+// Bytes one KSPCG iteration (unpreconditioned norm, PC none) moves per unknown, counted from
+// PETSc 3.18's loop as -log_view reports it per iteration: 2 VecTDot (16 B each), 1 VecNorm
+// (8), 1 VecCopy by PCNONE (16), 2 VecAXPY (24 each), 1 VecAYPX (24), and MatMult reading p
+// and writing Ap (16): 144 bytes. AIJ adds its values (8 B) and column indices (4 B) per
+// nonzero and one row pointer (4 B) per row; the stencil adds nothing per unknown.
+PetscReal BytesPerIteration(PetscInt n, bool aij)
+{
+  const PetscReal N = (PetscReal)n * n, nnz = 5.0 * N - 4.0 * n;
+  return 144.0 * N + (aij ? 12.0 * nnz + 4.0 * (N + 1) : 0.0);
+}
+
+PetscErrorCode TimeIterations(MPI_Comm comm, PetscInt n, PetscInt its, PetscInt reps,
+                              IterationResult *res)
+{
+  PetscFunctionBeginUser;
+  res->n = n;
+  for (int k = 0; k < 2; k++) {
+    ProblemOptions opts;
+    Problem        p;
+    KSP            ksp;
+    PC             pc;
+    Vec            x;
+    PetscLogDouble best = 1e30;
+    PetscCall(ProblemOptionsFromCommandLine(comm, "constant", &opts));
+    opts.n = n;
+    PetscCall(PetscStrncpy(opts.operator_type, k ? "stencil" : "aij", sizeof(opts.operator_type)));
+    PetscCall(ProblemCreate(comm, &opts, &p));
+    PetscCall(KSPCreate(comm, &ksp));
+    PetscCall(KSPSetOperators(ksp, p.Aop, p.A));
+    PetscCall(KSPSetType(ksp, KSPCG));
+    PetscCall(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
+    PetscCall(KSPSetTolerances(ksp, 0.0, 0.0, PETSC_DEFAULT, its));
+    PetscCall(KSPGetPC(ksp, &pc));
+    PetscCall(PCSetType(pc, PCNONE));
+    PetscCall(KSPSetUp(ksp));
+    PetscCall(VecDuplicate(p.b, &x));
+    for (PetscInt r = 0; r < reps + 1; r++) {
+      PetscLogDouble t0, t1;
+      PetscInt       done;
+      PetscCall(PetscBarrier((PetscObject)ksp));
+      PetscCall(PetscTime(&t0));
+      PetscCall(KSPSolve(ksp, p.b, x));
+      PetscCall(PetscTime(&t1));
+      PetscCall(KSPGetIterationNumber(ksp, &done));
+      PetscCheck(done == its, comm, PETSC_ERR_PLIB, "expected %" PetscInt_FMT " iterations", its);
+      if (r > 0) best = PetscMin(best, (t1 - t0) / its);
+    }
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &best, 1, MPI_DOUBLE, MPI_MAX, comm));
+    res->seconds[k] = best;
+    res->bytes[k]   = BytesPerIteration(n, k == 0);
+    PetscCall(VecDestroy(&x));
+    PetscCall(KSPDestroy(&ksp));
+    PetscCall(ProblemDestroy(&p));
+  }
+  PetscFunctionReturn(0);
+}
+
+double ReadAttribute(const std::string &file, const std::string &group, const char *name)
+{
+  double value = -1;
+  hid_t  f     = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) return value;
+  hid_t a = H5Aopen_by_name(f, group.c_str(), name, H5P_DEFAULT, H5P_DEFAULT);
+  if (a >= 0) {
+    H5Aread(a, H5T_NATIVE_DOUBLE, &value);
+    H5Aclose(a);
+  }
+  H5Fclose(f);
+  return value;
+}
+
+// One method in its own poisson_solve process; the high-water mark comes from wait4().
+TTSResult TimeToSolution(const std::string &method, PetscInt n, PetscReal rtol, int ranks)
+{
+  TTSResult         r;
+  const std::string out = "/tmp/poisson_bench_" + std::to_string(getpid()) + "_" + method + ".h5";
+  std::string       cmd = std::string(POISSON_BIN_DIR) + "/poisson_solve -problem constant -n " +
+                    std::to_string(n) + " -methods " + method + " -" + method + "_ksp_rtol " +
+                    std::to_string(rtol) + " -o " + out;
+  if (ranks > 1) cmd = "mpirun --oversubscribe -n " + std::to_string(ranks) + " " + cmd;
+  r.method  = method;
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (!freopen("/dev/null", "w", stdout)) _exit(127);
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), (char *)NULL);
+    _exit(127);
+  }
+  int           status = 0;
+  struct rusage ru;
+  if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) return r;
+  const std::string g = "/constant/" + method;
+  r.iterations        = (PetscInt)ReadAttribute(out, g, "iterations");
+  r.converged         = (int)ReadAttribute(out, g, "converged");
+  r.setup             = ReadAttribute(out, g, "setup_seconds");
+  r.solve             = ReadAttribute(out, g, "solve_seconds");
+  r.maxrss_mb         = ru.ru_maxrss / 1024.0;
+  r.ok                = r.iterations >= 0;
+  std::remove(out.c_str());
+  return r;
+}
+
+std::string MachineDescription()
+{
+  std::ifstream cpu("/proc/cpuinfo"), mem("/proc/meminfo");
+  std::string   line, model = "unknown", memory = "unknown";
+  while (std::getline(cpu, line))
+    if (line.rfind("model name", 0) == 0) {
+      model = line.substr(line.find(':') + 2);
+      break;
+    }
+  while (std::getline(mem, line))
+    if (line.rfind("MemTotal", 0) == 0) {
+      memory = line.substr(line.find(':') + 1);
+      memory = memory.substr(memory.find_first_not_of(' '));
+      break;
+    }
+  return model + ", " + std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) + " cores, " + memory;
+}
+
+} // namespace
+
+static PetscErrorCode RunBench(MPI_Comm comm)
+{
+  char        parts[256] = "stream,iteration,tts", sizes[256] = "1024,2048";
+  char        methods[1024]              = "gamg,none,jacobi,icc,hypre";
+  char        output[PETSC_MAX_PATH_LEN] = "results/bench.json";
+  PetscInt    its = 50, reps = 3, tts_n = 1024, tts_ranks = 1;
+  PetscReal   tts_rtol = 1e-8, bandwidth = 0;
+  PetscMPIInt size, rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscOptionsBegin(comm, NULL, "poisson_bench options", NULL);
+  PetscCall(PetscOptionsString("-bench_parts", "stream,iteration,tts", NULL, parts, parts,
+                               sizeof(parts), NULL));
+  PetscCall(PetscOptionsString("-bench_sizes", "Grid sizes n of the iteration part", NULL, sizes,
+                               sizes, sizeof(sizes), NULL));
+  PetscCall(
+      PetscOptionsInt("-bench_iterations", "CG iterations per timing", NULL, its, &its, NULL));
+  PetscCall(PetscOptionsInt("-bench_reps", "Repetitions (best is kept)", NULL, reps, &reps, NULL));
+  PetscCall(PetscOptionsInt("-bench_tts_n", "Grid size of the time-to-solution part", NULL, tts_n,
+                            &tts_n, NULL));
+  PetscCall(PetscOptionsString("-bench_tts_methods", "Methods (gamg first: the reference)", NULL,
+                               methods, methods, sizeof(methods), NULL));
+  PetscCall(PetscOptionsReal("-bench_tts_rtol", "Relative residual of time-to-solution", NULL,
+                             tts_rtol, &tts_rtol, NULL));
+  PetscCall(PetscOptionsInt("-bench_tts_ranks", "Ranks of each time-to-solution solve", NULL,
+                            tts_ranks, &tts_ranks, NULL));
+  PetscCall(
+      PetscOptionsString("-o", "JSON results file", NULL, output, output, sizeof(output), NULL));
+  PetscOptionsEnd();
+  PetscCheck(its > 0 && reps > 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "-bench_iterations and -bench_reps must be positive");
+  const std::vector<std::string> want = Split(parts);
+  auto has = [&](const char *p) { return std::find(want.begin(), want.end(), p) != want.end(); };
+
+  std::ostringstream json;
+  json << "{\n  \"machine\": \"" << MachineDescription() << "\",\n  \"ranks\": " << size << ",\n";
+  PetscCall(PetscPrintf(comm, "machine: %s; %d rank(s)\n", MachineDescription().c_str(), size));
+
+  if (has("stream") || has("iteration")) {
+    PetscCall(StreamTriad(comm, reps, &bandwidth));
+    PetscCall(PetscPrintf(comm, "\nSTREAM triad bandwidth: %.2f GB/s (all ranks together)\n",
+                          bandwidth / 1e9));
+    json << "  \"triad_bandwidth_GBs\": " << bandwidth / 1e9 << ",\n";
+  }
+  if (has("iteration")) {
+    PetscCall(PetscPrintf(comm,
+                          "\nbytes per CG iteration and unknown (KSPCG, PC none): vectors 144"
+                          " (2 dots 32, norm 8, PC copy 16, 2 axpy 48, aypx 24, MatMult x/y 16)"
+                          "; AIJ adds 12 per nonzero + 4 per row (~64), stencil adds 0\n"));
+    PetscCall(PetscPrintf(comm, "%6s %12s %12s %12s %9s | %12s %12s %9s | %14s\n", "n", "aij s/it",
+                          "roofline", "fraction", "", "stencil s/it", "roofline", "fraction",
+                          "stencil/aij"));
+    json << "  \"bytes_per_unknown\": {\"vectors\": 144, \"aij_extra_per_nonzero\": 12, "
+            "\"aij_extra_per_row\": 4},\n  \"iteration\": [\n";
+    const std::vector<std::string> ns = Split(sizes);
+    for (size_t k = 0; k < ns.size(); k++) {
+      IterationResult r;
+      PetscCall(TimeIterations(comm, (PetscInt)std::stol(ns[k]), its, reps, &r));
+      const PetscReal roof[2] = {r.bytes[0] / bandwidth, r.bytes[1] / bandwidth};
+      PetscCall(PetscPrintf(
+          comm, "%6" PetscInt_FMT " %12.4e %12.4e %11.1f%% %9s | %12.4e %12.4e %8.1f%% | %14.3f\n",
+          r.n, r.seconds[0], roof[0], 100 * roof[0] / r.seconds[0], "", r.seconds[1], roof[1],
+          100 * roof[1] / r.seconds[1], r.seconds[1] / r.seconds[0]));
+      json << "    {\"n\": " << r.n << ", \"aij_seconds\": " << r.seconds[0]
+           << ", \"aij_bytes\": " << r.bytes[0]
+           << ", \"aij_roofline_fraction\": " << roof[0] / r.seconds[0]
+           << ", \"stencil_seconds\": " << r.seconds[1] << ", \"stencil_bytes\": " << r.bytes[1]
+           << ", \"stencil_roofline_fraction\": " << roof[1] / r.seconds[1]
+           << ", \"stencil_over_aij\": " << r.seconds[1] / r.seconds[0] << "}"
+           << (k + 1 < ns.size() ? "," : "") << "\n";
+    }
+    json << "  ],\n";
+  }
+  if (has("tts")) {
+    PetscCheck(size == 1, comm, PETSC_ERR_ARG_WRONG,
+               "the tts part launches its own solves: run poisson_bench on one rank and set "
+               "-bench_tts_ranks");
+    const std::vector<std::string> ms = Split(methods);
+    std::vector<TTSResult>         rows;
+    PetscCall(PetscPrintf(comm,
+                          "\ntime-to-solution, constant problem n = %" PetscInt_FMT
+                          " (N = %" PetscInt_FMT "), rtol %g, %" PetscInt_FMT " rank(s)\n",
+                          tts_n, tts_n * tts_n, (double)tts_rtol, tts_ranks));
+    PetscCall(PetscPrintf(comm, "%-12s %6s %10s %10s %10s %10s %12s\n", "method", "its", "setup s",
+                          "solve s", "total s", "/ gamg", "max RSS MB"));
+    double gamg_total = -1;
+    for (const std::string &m : ms) {
+      TTSResult r = TimeToSolution(m, tts_n, tts_rtol, (int)tts_ranks);
+      rows.push_back(r);
+      if (!r.ok) {
+        PetscCall(PetscPrintf(comm, "%-12s failed (see: poisson_solve -methods %s)\n", m.c_str(),
+                              m.c_str()));
+        continue;
+      }
+      const double total = r.setup + r.solve;
+      if (m == "gamg") gamg_total = total;
+      PetscCall(PetscPrintf(comm, "%-12s %6" PetscInt_FMT " %10.3f %10.3f %10.3f %10s %12.0f%s\n",
+                            m.c_str(), r.iterations, r.setup, r.solve, total,
+                            gamg_total > 0 ? std::to_string(total / gamg_total).substr(0, 6).c_str()
+                                           : "-",
+                            r.maxrss_mb, r.converged ? "" : "  (not converged)"));
+    }
+    json << "  \"tts\": {\"n\": " << tts_n << ", \"rtol\": " << tts_rtol
+         << ", \"ranks\": " << tts_ranks << ", \"methods\": [\n";
+    for (size_t k = 0; k < rows.size(); k++) {
+      const TTSResult &r = rows[k];
+      json << "    {\"method\": \"" << r.method << "\", \"ok\": " << (r.ok ? "true" : "false")
+           << ", \"iterations\": " << r.iterations << ", \"converged\": " << r.converged
+           << ", \"setup_seconds\": " << r.setup << ", \"solve_seconds\": " << r.solve
+           << ", \"over_gamg\": " << (gamg_total > 0 ? (r.setup + r.solve) / gamg_total : -1)
+           << ", \"maxrss_MB\": " << r.maxrss_mb << "}" << (k + 1 < rows.size() ? "," : "") << "\n";
+    }
+    json << "  ]},\n";
+  }
+  json << "  \"complete\": true\n}\n";
+  if (!rank) {
+    const std::string tmp = std::string(output) + ".tmp";
+    std::ofstream     f(tmp);
+    PetscCheck(f.good(), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", output);
+    f << json.str();
+    f.close();
+    PetscCheck(!std::rename(tmp.c_str(), output), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
+               "cannot write '%s'", output);
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "\nwritten to %s\n", output));
+  }
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  PetscErrorCode ierr;
+
+  PetscCall(PoissonInitialize(&argc, &argv, help));
+  ierr = RunBench(PETSC_COMM_WORLD);
+  if (ierr) return PoissonExitOnError(ierr);
+  PetscCall(PoissonFinalize());
+  return 0;
+}
