@@ -175,9 +175,11 @@ TTSResult TimeToSolution(const std::string &method, PetscInt n, PetscReal rtol, 
 {
   TTSResult         r;
   const std::string out = "/tmp/poisson_bench_" + std::to_string(getpid()) + "_" + method + ".h5";
-  std::string       cmd = std::string(POISSON_BIN_DIR) + "/poisson_solve -problem constant -n " +
-                    std::to_string(n) + " -methods " + method + " -" + method + "_ksp_rtol " +
-                    std::to_string(rtol) + " -o " + out;
+  char              tol[32];
+  snprintf(tol, sizeof(tol), "%g", (double)rtol);
+  std::string cmd = std::string(POISSON_BIN_DIR) + "/poisson_solve -problem constant -n " +
+                    std::to_string(n) + " -methods " + method + " -" + method + "_ksp_rtol " + tol +
+                    " -" + method + "_ksp_max_it 100000 -o " + out;
   if (ranks > 1) cmd = "mpirun --oversubscribe -n " + std::to_string(ranks) + " " + cmd;
   r.method  = method;
   pid_t pid = fork();
