@@ -13,6 +13,7 @@ PACKAGES=(
   libtorch-dev libfftw3-dev libgtest-dev
   libopenblas0-pthread
   python3-h5py python3-matplotlib python3-numpy
+  slurmctld slurmd slurm-client munge
 )
 
 missing=()

@@ -1,0 +1,66 @@
+# Shared by the job scripts of jobs/: locating the project, checking inputs before any
+# launch, launching MPI (srun under Slurm's MPI support, mpirun otherwise), result folders.
+# Sourced, not run.
+
+# The project root: POISSON_ROOT, else the submission folder under Slurm (sbatch runs a copy
+# of the script from its spool, so submit from the project root), else this file's parent.
+poisson_root() {
+  if [ -n "${POISSON_ROOT:-}" ]; then
+    echo "$POISSON_ROOT"
+  elif [ -n "${SLURM_SUBMIT_DIR:-}" ] && [ -f "$SLURM_SUBMIT_DIR/jobs/lib.sh" ]; then
+    echo "$SLURM_SUBMIT_DIR"
+  else
+    cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd
+  fi
+}
+
+fail() {
+  echo "$(basename "${JOB_SCRIPT:-$0}"): error: $*" >&2
+  exit 1
+}
+
+# require_file LABEL PATH: fails at once, before anything is launched.
+require_file() {
+  [ -n "$2" ] || fail "no $1 given"
+  [ -r "$2" ] || fail "$1 '$2' not found or not readable"
+}
+
+require_exe() {
+  [ -x "$POISSON_BIN/$1" ] ||
+    fail "$POISSON_BIN/$1 not found: build the project first (bash scripts/setup.sh) or set POISSON_ROOT"
+}
+
+# Number of tasks available: Slurm's allocation, else RANKS (default 2).
+job_tasks() {
+  echo "${SLURM_NTASKS:-${RANKS:-2}}"
+}
+
+# launch NP COMMAND...: srun when inside a Slurm allocation whose srun has PMIx, else mpirun.
+launch() {
+  local np=$1
+  shift
+  if [ -n "${SLURM_JOB_ID:-}" ] && command -v srun >/dev/null && srun --mpi=list 2>&1 | grep -q pmix; then
+    srun --mpi=pmix --ntasks="$np" "$@"
+  else
+    mpirun --oversubscribe -n "$np" "$@"
+  fi
+}
+
+# One folder per job (array tasks share their array's folder).
+job_results_dir() {
+  local name=$1 id
+  id=${SLURM_ARRAY_JOB_ID:-${SLURM_JOB_ID:-local-$(date +%Y%m%d-%H%M%S)-$$}}
+  echo "${RESULTS_DIR:-$POISSON_ROOT/results/jobs}/$name-$id"
+}
+
+# Common environment: one BLAS/OpenMP thread per rank, mpirun as root allowed.
+job_environment() {
+  POISSON_ROOT=$(poisson_root)
+  POISSON_BIN=${POISSON_BIN:-$POISSON_ROOT/build/bin}
+  PYTHON=${PYTHON:-/usr/bin/python3}
+  export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+  if [ "$(id -u)" -eq 0 ]; then
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+  fi
+  export POISSON_ROOT POISSON_BIN PYTHON
+}
