@@ -320,11 +320,10 @@ static PetscErrorCode RunBench(MPI_Comm comm)
       }
       const double total = r.setup + r.solve;
       if (m == "gamg") gamg_total = total;
-      PetscCall(PetscPrintf(comm, "%-12s %6" PetscInt_FMT " %10.3f %10.3f %10.3f %10s %12.0f%s\n",
+      PetscCall(PetscPrintf(comm, "%-12s %6" PetscInt_FMT " %10.3f %10.3f %10.3f %10.3f %12.0f%s\n",
                             m.c_str(), r.iterations, r.setup, r.solve, total,
-                            gamg_total > 0 ? std::to_string(total / gamg_total).substr(0, 6).c_str()
-                                           : "-",
-                            r.maxrss_mb, r.converged ? "" : "  (not converged)"));
+                            gamg_total > 0 ? total / gamg_total : -1.0, r.maxrss_mb,
+                            r.converged ? "" : "  (not converged)"));
     }
     json << "  \"tts\": {\"n\": " << tts_n << ", \"rtol\": " << tts_rtol
          << ", \"ranks\": " << tts_ranks << ", \"methods\": [\n";
