@@ -42,7 +42,8 @@ static const char help[] =
 // The canonical study of SPEC.md: every shipped method, on the constant and the variable
 // (contrast 100) problem at n = 32 with the GRF right-hand side.
 static const char *const canonical_problems = "constant,variable";
-static const char *const canonical_methods  = "none,jacobi,icc,ilu,ilu_fcg,bjacobi2,gamg,hypre";
+static const char *const canonical_methods  = "none,jacobi,icc,ilu,ilu_fcg,bjacobi2,gamg,hypre,"
+                                              "npo_fcg,npo_cg";
 
 typedef struct {
   std::vector<std::string> problems, methods;

@@ -37,6 +37,6 @@ PetscErrorCode PoissonLibraryVersions(char *buf, size_t len)
   PetscFunctionBeginUser;
   PetscCall(PetscGetVersion(petsc, sizeof(petsc)));
   PetscCall(SlepcGetVersion(slepc, sizeof(slepc)));
-  PetscCall(PetscSNPrintf(buf, len, "%s; %s", petsc, slepc));
+  PetscCall(PetscSNPrintf(buf, len, "%s; %s; libtorch %s", petsc, slepc, NpoLibtorchVersion()));
   PetscFunctionReturn(0);
 }

@@ -1,17 +1,394 @@
-// PC type "npo": placeholder, being implemented.
+// PC type "npo": the neural preconditioning operator applied to PETSc vectors
+// (options and modes in npo.h; the network itself in npo_net.cpp).
+//
+// Sample runs (canonical problem, reference network):
+//   poisson_solve -problem constant -rhs file -rhs_file ../shared/fixtures/a_n32_seed42_const.h5
+//                 -methods npo_fcg,npo_cg            (FCG(1): 30 iterations; CG: stalls)
+//   mpirun -n 4 poisson_solve ... -methods npo_fcg   (gathered to rank 0: the same 30)
+//   ... -ksp_type fcg -ksp_fcg_mmax 1 -pc_type bjacobi -sub_pc_type npo   (per-strip network)
 #include <petsc/private/pcimpl.h>
+#include <petscdmda.h>
+#include <unistd.h>
+
+#include <cstdarg>
+
+#include <string>
 
 #include "preconditioners/npo/npo.h"
+#include "preconditioners/npo/npo_net.h"
+
+#ifndef NPO_DEFAULT_CHECKPOINT
+#define NPO_DEFAULT_CHECKPOINT ""
+#endif
+
+typedef struct {
+  char     checkpoint[PETSC_MAX_PATH_LEN]; // requested file
+  char     loaded[PETSC_MAX_PATH_LEN];     // file `net` was read from
+  PetscInt threads;                        // libtorch intra-op threads
+  PetscInt grid_width;                     // -pc_npo_grid_width, 0 = infer
+  NpoNet   net;
+
+  // Field shape seen by the network on the applying process, and how it was found.
+  PetscInt    rows, cols;
+  const char *shape_source;
+  // Gather mode (more than one process): natural-order field on rank 0.
+  PetscBool   gather;
+  PetscMPIInt size;
+  DM          da;      // set when the DMDA's global order differs from its natural order
+  Vec         natural; // natural-order copy of the input/output (when da is set)
+  VecScatter  to_zero; // global (or natural) vector -> sequential copy on rank 0
+  Vec         seq_in, seq_out;
+
+  PetscInt       napply;
+  PetscLogDouble tapply;
+} PC_Npo;
+
+// Fast-axis length of the operator's field from its sparsity: in the first row of a
+// lexicographically ordered 5-point operator (the whole grid, or one process's strip or box
+// under block Jacobi) the farthest coupling is the neighbour one grid row further, at column
+// offset = width. A single row couples only to offset 1: then the field is one row.
+static PetscErrorCode NpoWidthFromStencil(Mat P, PetscInt *width)
+{
+  PetscInt rstart, rend, N, local = 0, global = 0;
+
+  PetscFunctionBegin;
+  PetscCall(MatGetSize(P, &N, NULL));
+  PetscCall(MatGetOwnershipRange(P, &rstart, &rend));
+  if (rstart == 0 && rend > 0) {
+    PetscInt        ncols;
+    const PetscInt *cols;
+    PetscCall(MatGetRow(P, 0, &ncols, &cols, NULL));
+    for (PetscInt k = 0; k < ncols; k++) local = PetscMax(local, cols[k]);
+    PetscCall(MatRestoreRow(P, 0, &ncols, &cols, NULL));
+  }
+  PetscCall(MPIU_Allreduce(&local, &global, 1, MPIU_INT, MPI_MAX, PetscObjectComm((PetscObject)P)));
+  *width = global <= 1 ? N : global;
+  PetscFunctionReturn(0);
+}
+
+// rows x cols of the field, in the order the network reads it (row-major, cols fastest).
+static PetscErrorCode NpoFieldShape(PC pc, PC_Npo *npo)
+{
+  MPI_Comm  comm = PetscObjectComm((PetscObject)pc);
+  PetscInt  N, width = 0;
+  DM        dm   = NULL;
+  PetscBool isda = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  PetscCall(MatGetSize(pc->pmat, &N, NULL));
+  npo->da = NULL;
+  PetscCall(MatGetDM(pc->pmat, &dm));
+  if (!dm) dm = pc->dm;
+  if (dm) PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMDA, &isda));
+  if (isda) {
+    PetscInt dim, Mx, My, dof, px;
+    PetscCall(
+        DMDAGetInfo(dm, &dim, &Mx, &My, NULL, &px, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
+    if (dim == 2 && dof == 1 && Mx * My == N) {
+      width             = Mx;
+      npo->shape_source = "DMDA of the operator";
+      // DMDA global order equals the natural order only when x is not split (strips).
+      if (px > 1) npo->da = dm;
+    }
+  }
+  if (npo->grid_width > 0) {
+    width             = npo->grid_width;
+    npo->shape_source = "option -pc_npo_grid_width";
+  } else if (!width) {
+    PetscCall(NpoWidthFromStencil(pc->pmat, &width));
+    npo->shape_source = "stencil of the operator";
+    if (N % width) {
+      PetscInt s = (PetscInt)PetscSqrtReal((PetscReal)N);
+      while (s * s > N) s--;
+      while ((s + 1) * (s + 1) <= N) s++;
+      if (s * s == N) {
+        width             = s;
+        npo->shape_source = "square field";
+      }
+    }
+  }
+  PetscCheck(width > 0 && N % width == 0, comm, PETSC_ERR_ARG_SIZ,
+             "PC npo: cannot shape the %" PetscInt_FMT
+             "-unknown field as a 2-D grid of width %" PetscInt_FMT
+             " (from the %s); give -pc_npo_grid_width W with W dividing %" PetscInt_FMT
+             " (for -sub_pc_type npo: -sub_pc_npo_grid_width)",
+             N, width, npo->shape_source, N);
+  npo->cols = width;
+  npo->rows = N / width;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PCReset_Npo(PC pc)
+{
+  PC_Npo *npo = (PC_Npo *)pc->data;
+
+  PetscFunctionBegin;
+  PetscCall(VecScatterDestroy(&npo->to_zero));
+  PetscCall(VecDestroy(&npo->seq_in));
+  PetscCall(VecDestroy(&npo->seq_out));
+  PetscCall(VecDestroy(&npo->natural));
+  npo->da = NULL;
+  PetscFunctionReturn(0);
+}
 
 static PetscErrorCode PCSetUp_Npo(PC pc)
 {
+  PC_Npo  *npo  = (PC_Npo *)pc->data;
+  MPI_Comm comm = PetscObjectComm((PetscObject)pc);
+
   PetscFunctionBegin;
-  SETERRQ(PetscObjectComm((PetscObject)pc), PETSC_ERR_SUP, "PC npo is not implemented yet");
+  PetscCall(NpoSetThreads(npo->threads));
+  if (npo->net && strcmp(npo->loaded, npo->checkpoint)) PetscCall(NpoNetDestroy(&npo->net));
+  if (!npo->net) {
+    PetscBool is_default = (PetscBool)!strcmp(npo->checkpoint, NPO_DEFAULT_CHECKPOINT);
+    PetscCheck(npo->checkpoint[0], comm, PETSC_ERR_USER_INPUT,
+               "PC npo needs a network: give -pc_npo_checkpoint FILE");
+    PetscCheck(!is_default || access(npo->checkpoint, R_OK) == 0, comm, PETSC_ERR_FILE_OPEN,
+               "the default NPO checkpoint %s (the reference network beside the repository) is "
+               "missing; give -pc_npo_checkpoint FILE",
+               npo->checkpoint);
+    PetscCall(NpoNetLoad(comm, npo->checkpoint, &npo->net));
+    PetscCall(PetscStrncpy(npo->loaded, npo->checkpoint, sizeof(npo->loaded)));
+  }
+
+  PetscCall(PCReset_Npo(pc));
+  PetscCall(NpoFieldShape(pc, npo));
+  PetscCallMPI(MPI_Comm_size(comm, &npo->size));
+  npo->gather = (PetscBool)(npo->size > 1);
+  if (npo->gather) {
+    Vec x;
+    PetscCall(MatCreateVecs(pc->pmat, &x, NULL));
+    if (npo->da) {
+      PetscCall(DMDACreateNaturalVector(npo->da, &npo->natural));
+      PetscCall(VecScatterCreateToZero(npo->natural, &npo->to_zero, &npo->seq_in));
+    } else {
+      PetscCall(VecScatterCreateToZero(x, &npo->to_zero, &npo->seq_in));
+    }
+    PetscCall(VecDuplicate(npo->seq_in, &npo->seq_out));
+    PetscCall(VecDestroy(&x));
+  } else {
+    PetscInt n;
+    PetscCall(MatGetLocalSize(pc->pmat, &n, NULL));
+    PetscCheck(n == npo->rows * npo->cols, comm, PETSC_ERR_ARG_SIZ, "PC npo: field size mismatch");
+  }
+  PetscFunctionReturn(0);
+}
+
+// z = M(r) on the calling process's array; timed.
+static PetscErrorCode NpoApplyArray(PC_Npo *npo, Vec in, Vec out)
+{
+  const PetscScalar *r;
+  PetscScalar       *z;
+  PetscLogDouble     t0, t1;
+
+  PetscFunctionBegin;
+  PetscCall(PetscTime(&t0));
+  PetscCall(VecGetArrayRead(in, &r));
+  PetscCall(VecGetArrayWrite(out, &z));
+  PetscCall(NpoNetApply(npo->net, npo->rows, npo->cols, r, z));
+  PetscCall(VecRestoreArrayWrite(out, &z));
+  PetscCall(VecRestoreArrayRead(in, &r));
+  PetscCall(PetscTime(&t1));
+  npo->napply++;
+  npo->tapply += t1 - t0;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PCApply_Npo(PC pc, Vec x, Vec y)
+{
+  PC_Npo *npo = (PC_Npo *)pc->data;
+
+  PetscFunctionBegin;
+  if (!npo->gather) {
+    PetscCall(NpoApplyArray(npo, x, y));
+    PetscFunctionReturn(0);
+  }
+  MPI_Comm    comm = PetscObjectComm((PetscObject)pc);
+  PetscMPIInt rank;
+  int         failed = 0;
+  Vec         src = x, dst = y;
+
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (npo->da) {
+    PetscCall(DMDAGlobalToNaturalBegin(npo->da, x, INSERT_VALUES, npo->natural));
+    PetscCall(DMDAGlobalToNaturalEnd(npo->da, x, INSERT_VALUES, npo->natural));
+    src = dst = npo->natural;
+  }
+  PetscCall(VecScatterBegin(npo->to_zero, src, npo->seq_in, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(npo->to_zero, src, npo->seq_in, INSERT_VALUES, SCATTER_FORWARD));
+  // Only rank 0 runs the network; a failure there must not leave the others in the scatter.
+  if (!rank) failed = NpoApplyArray(npo, npo->seq_in, npo->seq_out) ? 1 : 0;
+  PetscCallMPI(MPI_Bcast(&failed, 1, MPI_INT, 0, comm));
+  PetscCheck(!failed, comm, PETSC_ERR_LIB, "PC npo: the network application failed on rank 0");
+  PetscCall(VecScatterBegin(npo->to_zero, npo->seq_out, dst, INSERT_VALUES, SCATTER_REVERSE));
+  PetscCall(VecScatterEnd(npo->to_zero, npo->seq_out, dst, INSERT_VALUES, SCATTER_REVERSE));
+  if (npo->da) {
+    PetscCall(DMDANaturalToGlobalBegin(npo->da, npo->natural, INSERT_VALUES, y));
+    PetscCall(DMDANaturalToGlobalEnd(npo->da, npo->natural, INSERT_VALUES, y));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PCSetFromOptions_Npo(PC pc, PetscOptionItems *PetscOptionsObject)
+{
+  PC_Npo *npo = (PC_Npo *)pc->data;
+
+  PetscFunctionBegin;
+  PetscOptionsHeadBegin(PetscOptionsObject, "NPO (neural preconditioning operator) options");
+  PetscCall(PetscOptionsString(
+      "-pc_npo_checkpoint", "NPO checkpoint: project format or the reference's npo_weights.h5",
+      "PCNpoSetCheckpoint", npo->checkpoint, npo->checkpoint, sizeof(npo->checkpoint), NULL));
+  PetscCall(PetscOptionsBoundedInt("-pc_npo_threads", "libtorch intra-op threads per process",
+                                   "torch::set_num_threads", npo->threads, &npo->threads, NULL, 1));
+  PetscCall(PetscOptionsBoundedInt(
+      "-pc_npo_grid_width", "Fast-axis length of the field (0: from the DMDA or the stencil)", "",
+      npo->grid_width, &npo->grid_width, NULL, 0));
+  PetscOptionsHeadEnd();
+  PetscFunctionReturn(0);
+}
+
+// One line of PCView on an ASCII viewer or a string viewer (SolveRun keeps KSPView text).
+static PetscErrorCode NpoViewPrintf(PetscViewer viewer, const char *format, ...)
+{
+  char      line[4096];
+  size_t    len;
+  va_list   args;
+  PetscBool ascii;
+
+  PetscFunctionBegin;
+  va_start(args, format);
+  PetscCall(PetscVSNPrintf(line, sizeof(line), format, &len, args));
+  va_end(args);
+  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &ascii));
+  if (ascii)
+    PetscCall(PetscViewerASCIIPrintf(viewer, "%s", line));
+  else
+    PetscCall(PetscViewerStringSPrintf(viewer, "%s", line));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PCView_Npo(PC pc, PetscViewer viewer)
+{
+  PC_Npo   *npo = (PC_Npo *)pc->data;
+  PetscBool ascii, string;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &ascii));
+  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERSTRING, &string));
+  if (!ascii && !string) PetscFunctionReturn(0);
+  PetscCall(NpoViewPrintf(viewer, "  NPO neural preconditioning operator (arXiv:2502.01337): "
+                                  "z = ||r|| net(r/||r||) in float32, z = 0 for r = 0\n"));
+  if (!npo->net) {
+    PetscCall(NpoViewPrintf(viewer, "  checkpoint %s (not loaded yet)\n", npo->checkpoint));
+    PetscFunctionReturn(0);
+  }
+  NpoNetInfo info;
+  PetscCall(NpoNetGetInfo(npo->net, &info));
+  PetscCall(NpoViewPrintf(
+      viewer,
+      "  architecture: 1x1 lift [r, x, y] -> %" PetscInt_FMT
+      ", 3x3 pre/post relaxation, %" PetscInt_FMT " learned coarse queries, %" PetscInt_FMT
+      "-head restriction / coarse self-attention / prolongation, FFN %" PetscInt_FMT
+      " -> %" PetscInt_FMT " -> %" PetscInt_FMT ", 1x1 projection\n",
+      info.hp.width, info.hp.num_coarse, info.hp.num_heads, info.hp.width,
+      info.hp.ffn_mult * info.hp.width, info.hp.width));
+  PetscCall(NpoViewPrintf(viewer, "  parameters: %" PetscInt_FMT ", checksum (FNV-1a 64) %016llx\n",
+                          info.num_params, info.checksum));
+  PetscCall(NpoViewPrintf(viewer,
+                          "  checkpoint: %s (%s format), trained on n = %" PetscInt_FMT "\n",
+                          info.path, info.format, info.train_grid));
+  PetscCall(NpoViewPrintf(viewer, "  provenance: %s\n", info.provenance));
+  PetscCall(NpoViewPrintf(viewer, "  libtorch %s, intra-op threads %" PetscInt_FMT "\n",
+                          NpoLibtorchVersion(), npo->threads));
+  if (npo->gather)
+    PetscCall(NpoViewPrintf(viewer,
+                            "  mode: gather -- the %" PetscInt_FMT " x %" PetscInt_FMT
+                            " field is gathered to rank 0 of %d (natural order), the "
+                            "network applied there, the result scattered back\n",
+                            npo->rows, npo->cols, npo->size));
+  else
+    PetscCall(NpoViewPrintf(viewer,
+                            "  mode: local -- the network is applied to this process's "
+                            "%" PetscInt_FMT " x %" PetscInt_FMT " field\n",
+                            npo->rows, npo->cols));
+  PetscCall(NpoViewPrintf(viewer, "  field shape from: %s\n", npo->shape_source));
+  if (npo->napply)
+    PetscCall(NpoViewPrintf(viewer, "  applications: %" PetscInt_FMT ", %.3g ms each\n",
+                            npo->napply, 1e3 * npo->tapply / npo->napply));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PCNpoSetCheckpoint_Npo(PC pc, const char *path)
+{
+  PC_Npo *npo = (PC_Npo *)pc->data;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(npo->checkpoint, path, sizeof(npo->checkpoint)));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PCNpoGetApplyStats_Npo(PC pc, PetscInt *count, PetscLogDouble *seconds)
+{
+  PC_Npo *npo = (PC_Npo *)pc->data;
+
+  PetscFunctionBegin;
+  if (count) *count = npo->napply;
+  if (seconds) *seconds = npo->tapply;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PCNpoSetCheckpoint(PC pc, const char *path)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscTryMethod(pc, "PCNpoSetCheckpoint_C", (PC, const char *), (pc, path));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PCNpoGetApplyStats(PC pc, PetscInt *count, PetscLogDouble *seconds)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  if (count) *count = 0;
+  if (seconds) *seconds = 0;
+  PetscTryMethod(pc, "PCNpoGetApplyStats_C", (PC, PetscInt *, PetscLogDouble *),
+                 (pc, count, seconds));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PCDestroy_Npo(PC pc)
+{
+  PC_Npo *npo = (PC_Npo *)pc->data;
+
+  PetscFunctionBegin;
+  PetscCall(PCReset_Npo(pc));
+  PetscCall(NpoNetDestroy(&npo->net));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCNpoSetCheckpoint_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCNpoGetApplyStats_C", NULL));
+  PetscCall(PetscFree(pc->data));
+  PetscFunctionReturn(0);
 }
 
 PETSC_EXTERN PetscErrorCode PCCreate_Npo(PC pc)
 {
+  PC_Npo *npo;
+
   PetscFunctionBegin;
-  pc->ops->setup = PCSetUp_Npo;
+  PetscCall(PetscNew(&npo));
+  PetscCall(PetscStrncpy(npo->checkpoint, NPO_DEFAULT_CHECKPOINT, sizeof(npo->checkpoint)));
+  npo->threads      = 1;
+  npo->shape_source = "";
+  pc->data          = npo;
+
+  pc->ops->setup          = PCSetUp_Npo;
+  pc->ops->apply          = PCApply_Npo;
+  pc->ops->reset          = PCReset_Npo;
+  pc->ops->destroy        = PCDestroy_Npo;
+  pc->ops->setfromoptions = PCSetFromOptions_Npo;
+  pc->ops->view           = PCView_Npo;
+  PetscCall(
+      PetscObjectComposeFunction((PetscObject)pc, "PCNpoSetCheckpoint_C", PCNpoSetCheckpoint_Npo));
+  PetscCall(
+      PetscObjectComposeFunction((PetscObject)pc, "PCNpoGetApplyStats_C", PCNpoGetApplyStats_Npo));
   PetscFunctionReturn(0);
 }

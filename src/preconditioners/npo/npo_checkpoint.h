@@ -1,0 +1,46 @@
+// NPO checkpoint files (HDF5), read into and written from plain arrays; no libtorch here.
+//
+// Two layouts are accepted, told apart by their contents:
+//
+// 1. The project's own format ("poisson-npo", format_version 1):
+//      /                    attributes format = "poisson-npo", format_version = 1,
+//                           width, num_coarse, num_heads, ffn_mult (hyperparameters),
+//                           n_grid (training grid, 0 = unknown), n_params, provenance,
+//                           libtorch_version (of the writer)
+//      /parameters/<name>   float32 datasets, <name> = torch parameter name
+//                           (e.g. "restrict.in_proj_weight"), torch shapes
+// 2. The reference's export (fixtures/npo_weights.h5): /state_dict/<name> float32 datasets
+//    and root attributes width, num_coarse, num_heads, ffn_mult, n_grid, note,
+//    torch_version_used_here. Imported as is.
+//
+// Anything else (no such file, not HDF5, truncated, neither layout) is a clear error.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "preconditioners/npo/npo_net.h"
+
+struct NpoTensor {
+  std::string          name;
+  std::vector<int64_t> shape;
+  std::vector<float>   values;
+};
+
+struct NpoCheckpoint {
+  NpoHyperparameters     hp{};
+  PetscInt               train_grid = 0;
+  std::string            format;     // "poisson-npo" or "reference-state_dict"
+  std::string            provenance; // free text
+  std::vector<NpoTensor> tensors;    // in name order
+};
+
+#define NPO_FORMAT_NAME "poisson-npo"
+#define NPO_FORMAT_VERSION 1
+#define NPO_REFERENCE_FORMAT_NAME "reference-state_dict"
+
+// Reads a checkpoint of either layout (errors raised on comm, see npo_net.h).
+PetscErrorCode NpoCheckpointRead(MPI_Comm comm, const char *path, NpoCheckpoint *ck);
+// Writes the project's layout; rank 0 of comm writes `path`.tmp and renames it.
+PetscErrorCode NpoCheckpointWrite(MPI_Comm comm, const char *path, const NpoCheckpoint &ck,
+                                  const char *libtorch_version);

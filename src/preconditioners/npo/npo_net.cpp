@@ -1,0 +1,353 @@
+// The NPO network as a libtorch module (the only file of the project that includes torch).
+// Architecture: npo_net.h and SPEC.md (NPO); parameter names are those of the reference's
+// torch module, so a state_dict maps onto named_parameters() one to one.
+#include "preconditioners/npo/npo_net.h"
+
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include <cmath>
+#include <map>
+
+#include "preconditioners/npo/npo.h"
+#include "preconditioners/npo/npo_checkpoint.h"
+
+namespace {
+
+namespace nn = torch::nn;
+
+nn::Sequential FeedForward(int64_t width, int64_t mult)
+{
+  // Children "0", "1", "2" as in the reference's nn.Sequential.
+  return nn::Sequential(nn::Linear(width, mult * width), nn::ReLU(),
+                        nn::Linear(mult * width, width));
+}
+
+struct NpoModuleImpl : nn::Module {
+  explicit NpoModuleImpl(const NpoHyperparameters &hp) : width(hp.width)
+  {
+    const int64_t C = hp.width;
+    lift            = register_module("lift", nn::Conv2d(nn::Conv2dOptions(3, C, 1)));
+    pre_relax = register_module("pre_relax", nn::Conv2d(nn::Conv2dOptions(C, C, 3).padding(1)));
+    coarse_queries = register_parameter("coarse_queries",
+                                        torch::randn({hp.num_coarse, C}) / std::sqrt((double)C));
+    norm_fine_r    = register_module("norm_fine_r", nn::LayerNorm(nn::LayerNormOptions({C})));
+    restrict_      = register_module("restrict", nn::MultiheadAttention(C, hp.num_heads));
+    norm_coarse_a  = register_module("norm_coarse_a", nn::LayerNorm(nn::LayerNormOptions({C})));
+    coarse_self    = register_module("coarse_self", nn::MultiheadAttention(C, hp.num_heads));
+    norm_coarse_f  = register_module("norm_coarse_f", nn::LayerNorm(nn::LayerNormOptions({C})));
+    coarse_ffn     = register_module("coarse_ffn", FeedForward(C, hp.ffn_mult));
+    norm_fine_p    = register_module("norm_fine_p", nn::LayerNorm(nn::LayerNormOptions({C})));
+    norm_coarse_p  = register_module("norm_coarse_p", nn::LayerNorm(nn::LayerNormOptions({C})));
+    prolong        = register_module("prolong", nn::MultiheadAttention(C, hp.num_heads));
+    norm_fine_f    = register_module("norm_fine_f", nn::LayerNorm(nn::LayerNormOptions({C})));
+    ffn            = register_module("ffn", FeedForward(C, hp.ffn_mult));
+    post_relax = register_module("post_relax", nn::Conv2d(nn::Conv2dOptions(C, C, 3).padding(1)));
+    proj       = register_module("proj", nn::Conv2d(nn::Conv2dOptions(C, 1, 1)));
+  }
+
+  // r: (B, 1, n1, n2) float32 -> (B, 1, n1, n2).
+  torch::Tensor forward(const torch::Tensor &r)
+  {
+    const int64_t B = r.size(0), n1 = r.size(2), n2 = r.size(3);
+    // Coordinate channels: linspace(0, 1) along the slow axis, then along the fast axis.
+    auto gx = torch::linspace(0.0, 1.0, n1, r.options()).view({1, 1, n1, 1}).expand({B, 1, n1, n2});
+    auto gy = torch::linspace(0.0, 1.0, n2, r.options()).view({1, 1, 1, n2}).expand({B, 1, n1, n2});
+    auto v  = lift(torch::cat({r, gx, gy}, 1));
+    v       = v + torch::relu(pre_relax(v)); // pre-relaxation (learned smoother)
+
+    // Sequences in libtorch's (L, B, E) attention layout: fine tokens t (N, B, C).
+    auto t  = v.flatten(2).permute({2, 0, 1});
+    auto q  = coarse_queries.unsqueeze(1).expand({coarse_queries.size(0), B, width});
+    auto tn = norm_fine_r(t);
+    // Restriction (Eq. 11-12): the coarse queries attend to the normalised fine tokens.
+    auto c = std::get<0>(restrict_->forward(q, tn, tn, {}, false));
+    // Coarse level (Eq. 13-14): self-attention and FFN, pre-norm residual blocks.
+    auto cn = norm_coarse_a(c);
+    c       = c + std::get<0>(coarse_self->forward(cn, cn, cn, {}, false));
+    c       = c + coarse_ffn->forward(norm_coarse_f(c));
+    // Prolongation (Eq. 15): fine tokens attend to the coarse ones; coarse-grid correction.
+    auto cp = norm_coarse_p(c);
+    t       = t + std::get<0>(prolong->forward(norm_fine_p(t), cp, cp, {}, false));
+    t       = t + ffn->forward(norm_fine_f(t));
+
+    v = t.permute({1, 2, 0}).reshape({B, width, n1, n2});
+    v = v + torch::relu(post_relax(v)); // post-relaxation
+    return proj(v);
+  }
+
+  int64_t       width;
+  nn::Conv2d    lift{nullptr}, pre_relax{nullptr}, post_relax{nullptr}, proj{nullptr};
+  torch::Tensor coarse_queries;
+  nn::LayerNorm norm_fine_r{nullptr}, norm_coarse_a{nullptr}, norm_coarse_f{nullptr},
+      norm_fine_p{nullptr}, norm_coarse_p{nullptr}, norm_fine_f{nullptr};
+  nn::MultiheadAttention restrict_{nullptr}, coarse_self{nullptr}, prolong{nullptr};
+  nn::Sequential         coarse_ffn{nullptr}, ffn{nullptr};
+};
+TORCH_MODULE(NpoModule);
+
+// The trainable parameters by torch name (MultiheadAttention also registers undefined
+// placeholders such as q_proj_weight; those are skipped).
+std::map<std::string, torch::Tensor> NamedParameters(NpoModule &m)
+{
+  std::map<std::string, torch::Tensor> out;
+  for (const auto &p : m->named_parameters(true))
+    if (p.value().defined()) out[p.key()] = p.value();
+  return out;
+}
+
+std::string ShapeString(const std::vector<int64_t> &s)
+{
+  std::string out = "(";
+  for (size_t i = 0; i < s.size(); i++) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + ")";
+}
+
+} // namespace
+
+struct _n_NpoNet {
+  NpoHyperparameters hp{};
+  NpoModule          module{nullptr};
+  PetscInt           num_params = 0;
+  PetscInt           train_grid = 0;
+  std::string        format, path, provenance;
+  unsigned long long checksum = 0;
+};
+
+const char *NpoLibtorchVersion(void)
+{
+  return TORCH_VERSION;
+}
+
+static PetscErrorCode NpoCheckHyperparameters(MPI_Comm comm, const char *where,
+                                              const NpoHyperparameters &hp)
+{
+  PetscFunctionBegin;
+  PetscCheck(hp.width > 0 && hp.num_coarse > 0 && hp.num_heads > 0 && hp.ffn_mult > 0, comm,
+             PETSC_ERR_FILE_UNEXPECTED,
+             "%s: hyperparameters must be positive (width %" PetscInt_FMT
+             ", num_coarse %" PetscInt_FMT ", num_heads %" PetscInt_FMT ", ffn_mult %" PetscInt_FMT
+             ")",
+             where, hp.width, hp.num_coarse, hp.num_heads, hp.ffn_mult);
+  PetscCheck(hp.width % hp.num_heads == 0, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: width %" PetscInt_FMT " is not divisible by num_heads %" PetscInt_FMT, where,
+             hp.width, hp.num_heads);
+  PetscCheck(hp.width <= 4096 && hp.num_coarse <= 65536 && hp.ffn_mult <= 64, comm,
+             PETSC_ERR_FILE_UNEXPECTED, "%s: implausibly large hyperparameters", where);
+  PetscFunctionReturn(0);
+}
+
+// FNV-1a 64 over the float32 bytes of the parameters in name order: identifies a weight set.
+static unsigned long long NpoChecksum(NpoModule &m)
+{
+  unsigned long long h = 1469598103934665603ULL;
+  for (auto &kv : NamedParameters(m)) {
+    torch::Tensor        t = kv.second.detach().contiguous();
+    const unsigned char *p = (const unsigned char *)t.data_ptr<float>();
+    for (size_t i = 0; i < (size_t)t.numel() * sizeof(float); i++) {
+      h ^= p[i];
+      h *= 1099511628211ULL;
+    }
+  }
+  return h;
+}
+
+static PetscErrorCode NpoNetFinish(NpoNet net)
+{
+  PetscFunctionBegin;
+  net->module->eval();
+  net->num_params = 0;
+  for (auto &kv : NamedParameters(net->module)) net->num_params += (PetscInt)kv.second.numel();
+  net->checksum = NpoChecksum(net->module);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NpoNetCreate(MPI_Comm comm, const NpoHyperparameters *hp, PetscInt seed, NpoNet *net)
+{
+  PetscFunctionBegin;
+  PetscCall(NpoCheckHyperparameters(comm, "NPO network", *hp));
+  NpoNet n = new _n_NpoNet;
+  n->hp    = *hp;
+  try {
+    torch::manual_seed((uint64_t)seed);
+    n->module = NpoModule(*hp);
+  } catch (const std::exception &e) {
+    delete n;
+    SETERRQ(comm, PETSC_ERR_LIB, "libtorch: %s", e.what());
+  }
+  n->format     = NPO_FORMAT_NAME;
+  n->provenance = "randomly initialised (libtorch default initialisation, seed " +
+                  std::to_string((long long)seed) + ")";
+  PetscCall(NpoNetFinish(n));
+  *net = n;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NpoNetLoad(MPI_Comm comm, const char *path, NpoNet *net)
+{
+  NpoCheckpoint ck;
+
+  PetscFunctionBegin;
+  PetscCall(NpoCheckpointRead(comm, path, &ck));
+  PetscCall(NpoCheckHyperparameters(comm, path, ck.hp));
+
+  NpoNet                     n = new _n_NpoNet;
+  std::unique_ptr<_n_NpoNet> guard(n);
+  n->hp = ck.hp;
+  PetscCallCXX(n->module = NpoModule(ck.hp));
+  std::map<std::string, torch::Tensor> params = NamedParameters(n->module);
+
+  // The file must hold exactly this architecture's parameters, each of the right shape.
+  for (const NpoTensor &t : ck.tensors)
+    PetscCheck(params.count(t.name), comm, PETSC_ERR_FILE_UNEXPECTED,
+               "NPO checkpoint %s holds parameter '%s', which the NPO architecture does not "
+               "have: a network of another architecture",
+               path, t.name.c_str());
+  for (auto &kv : params) {
+    auto it = std::find_if(ck.tensors.begin(), ck.tensors.end(),
+                           [&](const NpoTensor &t) { return t.name == kv.first; });
+    PetscCheck(it != ck.tensors.end(), comm, PETSC_ERR_FILE_UNEXPECTED,
+               "NPO checkpoint %s lacks parameter '%s': a network of another architecture", path,
+               kv.first.c_str());
+    const std::vector<int64_t> want = kv.second.sizes().vec();
+    PetscCheck(it->shape == want, comm, PETSC_ERR_FILE_UNEXPECTED,
+               "NPO checkpoint %s: parameter '%s' has shape %s, but width %" PetscInt_FMT
+               ", num_coarse %" PetscInt_FMT ", num_heads %" PetscInt_FMT
+               ", ffn_mult %" PetscInt_FMT " need %s",
+               path, kv.first.c_str(), ShapeString(it->shape).c_str(), ck.hp.width,
+               ck.hp.num_coarse, ck.hp.num_heads, ck.hp.ffn_mult, ShapeString(want).c_str());
+    bool finite =
+        std::all_of(it->values.begin(), it->values.end(), [](float x) { return std::isfinite(x); });
+    PetscCheck(finite, comm, PETSC_ERR_FILE_UNEXPECTED,
+               "NPO checkpoint %s: parameter '%s' holds NaN or Inf values", path, kv.first.c_str());
+    try {
+      torch::NoGradGuard no_grad;
+      torch::Tensor      src = torch::from_blob(it->values.data(), want, torch::kFloat32);
+      kv.second.copy_(src);
+    } catch (const std::exception &e) {
+      SETERRQ(comm, PETSC_ERR_LIB, "libtorch: %s", e.what());
+    }
+  }
+  n->train_grid = ck.train_grid;
+  n->format     = ck.format;
+  n->path       = path;
+  n->provenance = ck.provenance;
+  PetscCall(NpoNetFinish(n));
+  *net = guard.release();
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NpoNetSave(MPI_Comm comm, NpoNet net, const char *path)
+{
+  NpoCheckpoint ck;
+
+  PetscFunctionBegin;
+  ck.hp         = net->hp;
+  ck.train_grid = net->train_grid;
+  ck.format     = NPO_FORMAT_NAME;
+  ck.provenance = net->provenance;
+  try {
+    for (auto &kv : NamedParameters(net->module)) {
+      torch::Tensor t = kv.second.detach().contiguous();
+      NpoTensor     out;
+      out.name  = kv.first;
+      out.shape = t.sizes().vec();
+      out.values.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+      ck.tensors.push_back(std::move(out));
+    }
+  } catch (const std::exception &e) {
+    SETERRQ(comm, PETSC_ERR_LIB, "libtorch: %s", e.what());
+  }
+  PetscCall(NpoCheckpointWrite(comm, path, ck, TORCH_VERSION));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NpoNetSetProvenance(NpoNet net, PetscInt train_grid, const char *provenance)
+{
+  PetscFunctionBegin;
+  net->train_grid = train_grid;
+  net->provenance = provenance ? provenance : "";
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NpoNetGetInfo(NpoNet net, NpoNetInfo *info)
+{
+  PetscFunctionBegin;
+  info->hp         = net->hp;
+  info->num_params = net->num_params;
+  info->train_grid = net->train_grid;
+  info->format     = net->format.c_str();
+  info->path       = net->path.c_str();
+  info->provenance = net->provenance.c_str();
+  info->checksum   = net->checksum;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NpoNetDestroy(NpoNet *net)
+{
+  PetscFunctionBegin;
+  if (net && *net) {
+    delete *net;
+    *net = nullptr;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NpoNetForward(NpoNet net, PetscInt batch, PetscInt rows, PetscInt cols,
+                             const PetscReal *in, PetscReal *out)
+{
+  const PetscInt size = batch * rows * cols;
+
+  PetscFunctionBegin;
+  PetscCheck(batch > 0 && rows > 0 && cols > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ,
+             "NPO forward pass needs a positive batch and grid, got %" PetscInt_FMT
+             " x %" PetscInt_FMT " x %" PetscInt_FMT,
+             batch, rows, cols);
+  try {
+    c10::InferenceMode guard;
+    torch::Tensor      x  = torch::empty({batch, 1, rows, cols}, torch::kFloat32);
+    float             *px = x.data_ptr<float>();
+    for (PetscInt i = 0; i < size; i++) px[i] = (float)in[i];
+    torch::Tensor y  = net->module->forward(x).contiguous();
+    const float  *py = y.data_ptr<float>();
+    for (PetscInt i = 0; i < size; i++) out[i] = (PetscReal)py[i];
+  } catch (const std::exception &e) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "libtorch: %s", e.what());
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NpoNetApply(NpoNet net, PetscInt rows, PetscInt cols, const PetscReal *r,
+                           PetscReal *z)
+{
+  const PetscInt N    = rows * cols;
+  PetscReal      norm = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < N; i++) norm += r[i] * r[i];
+  norm = PetscSqrtReal(norm);
+  if (norm == 0) {
+    for (PetscInt i = 0; i < N; i++) z[i] = 0;
+    PetscFunctionReturn(0);
+  }
+  // The network sees unit-norm float32 input (as in training); M is positively homogeneous.
+  std::vector<PetscReal> unit(r, r + N);
+  for (PetscReal &v : unit) v /= norm;
+  PetscCall(NpoNetForward(net, 1, rows, cols, unit.data(), z));
+  for (PetscInt i = 0; i < N; i++) z[i] *= norm;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NpoSetThreads(PetscInt threads)
+{
+  PetscFunctionBegin;
+  PetscCheck(threads > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+             "libtorch threads must be positive, got %" PetscInt_FMT, threads);
+  PetscCallCXX(torch::set_num_threads((int)threads));
+  PetscFunctionReturn(0);
+}
+
+PetscInt NpoGetThreads(void)
+{
+  return (PetscInt)torch::get_num_threads();
+}

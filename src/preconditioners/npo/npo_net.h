@@ -1,0 +1,67 @@
+// The NPO network behind an opaque handle, so that the rest of the project (the PC, the
+// tests, the tools) never includes libtorch: only npo_net.cpp does.
+//
+// Network (SPEC.md: NPO; after Li, Xiao, Lai & Wang, arXiv:2502.01337, Sec. 3.4): for a
+// field r of shape rows x cols (row-major, the fast axis is cols),
+//   v  = lift([r, x, y])                     1x1 conv, 3 -> C channels; x = linspace(0,1,rows)
+//                                             along the slow axis, y = linspace(0,1,cols)
+//   v += ReLU(pre_relax(v))                  3x3 conv, zero padding
+//   t  = tokens of v                         (rows*cols) x C
+//   c  = MHA(Q, LN_r(t), LN_r(t))            restriction: m learned queries Q (Eq. 11-12)
+//   c += MHA(LN_a(c), LN_a(c), LN_a(c))      coarse self-attention (Eq. 13-14)
+//   c += FFN(LN_f(c))
+//   t += MHA(LN_p(t), LN_cp(c), LN_cp(c))    prolongation, coarse-grid correction (Eq. 15)
+//   t += FFN(LN_ff(t))
+//   v += ReLU(post_relax(grid of t))         3x3 conv
+//   z  = proj(v)                             1x1 conv, C -> 1
+// with FFN = Linear(C, ffn_mult C), ReLU, Linear(ffn_mult C, C) and 4-head attention.
+// The network has no fixed grid size: any rows x cols field is accepted.
+#pragma once
+#include <petscsys.h>
+
+typedef struct {
+  PetscInt width;      // feature width C
+  PetscInt num_coarse; // number m of learned coarse queries
+  PetscInt num_heads;  // attention heads (must divide width)
+  PetscInt ffn_mult;   // hidden width of the feed-forward blocks = ffn_mult * width
+} NpoHyperparameters;
+
+typedef struct _n_NpoNet *NpoNet;
+
+typedef struct {
+  NpoHyperparameters hp;
+  PetscInt           num_params; // number of trainable values
+  PetscInt           train_grid; // n of the n x n grid the weights were trained on (0: unknown)
+  const char        *format;     // "poisson-npo" (project) or "reference-state_dict"
+  const char        *path;       // file it was loaded from ("" when created in memory)
+  const char        *provenance; // free text: origin, training, conversion history
+  unsigned long long checksum;   // FNV-1a 64 of the float32 weights in name order
+} NpoNetInfo;
+
+// A network of the given hyperparameters with libtorch's default initialisation (seeded).
+PetscErrorCode NpoNetCreate(MPI_Comm comm, const NpoHyperparameters *hp, PetscInt seed,
+                            NpoNet *net);
+// Reads either checkpoint format (told apart by contents, see npo_checkpoint.h). Every
+// process of comm reads the file and raises the same error: PETSC_ERR_FILE_OPEN for a
+// missing/unreadable file, PETSC_ERR_FILE_UNEXPECTED for a truncated file, another layout,
+// another architecture, wrong shapes or non-finite weights.
+PetscErrorCode NpoNetLoad(MPI_Comm comm, const char *path, NpoNet *net);
+// Writes the network in the project's checkpoint format (rank 0 of comm writes; temp file
+// then rename). train_grid and provenance are stored with it.
+PetscErrorCode NpoNetSave(MPI_Comm comm, NpoNet net, const char *path);
+PetscErrorCode NpoNetSetProvenance(NpoNet net, PetscInt train_grid, const char *provenance);
+PetscErrorCode NpoNetGetInfo(NpoNet net, NpoNetInfo *info);
+PetscErrorCode NpoNetDestroy(NpoNet *net);
+
+// The raw network on `batch` fields of rows x cols (each row-major), float32 inside:
+// out[b] = net(float32(in[b])).
+PetscErrorCode NpoNetForward(NpoNet net, PetscInt batch, PetscInt rows, PetscInt cols,
+                             const PetscReal *in, PetscReal *out);
+// The preconditioner M(r) = ||r|| net(r / ||r||), z = 0 for r = 0 (positively homogeneous
+// of degree 1, as in the reference's wrapper).
+PetscErrorCode NpoNetApply(NpoNet net, PetscInt rows, PetscInt cols, const PetscReal *r,
+                           PetscReal *z);
+
+// libtorch intra-op threads of this process (torch::set_num_threads).
+PetscErrorCode NpoSetThreads(PetscInt threads);
+PetscInt       NpoGetThreads(void);
