@@ -43,6 +43,7 @@ static const char help[] =
 // (contrast 100) problem at n = 32 with the GRF right-hand side.
 static const char *const canonical_problems = "constant,variable";
 static const char *const canonical_methods  = "none,jacobi,icc,ilu,ilu_fcg,bjacobi2,gamg,hypre,"
+                                              "nystrom16,nystrom64,nystrom128,nystrom256,"
                                               "npo_fcg,npo_cg";
 
 typedef struct {
