@@ -19,6 +19,11 @@ bad() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 stop_cluster() {
   local pidfile pid
+  # Cancel what is still queued or running, and give the steps a moment to end.
+  if [ -s "$DIR/slurmctld.pid" ]; then
+    scancel --quiet -u "$(id -un)" 2>/dev/null || true
+    for _ in $(seq 50); do [ -z "$(squeue -h 2>/dev/null)" ] && break; sleep 0.2; done
+  fi
   for pidfile in "$DIR/slurmd.pid" "$DIR/slurmctld.pid" "$DIR/munged.pid"; do
     [ -s "$pidfile" ] || continue
     pid=$(cat "$pidfile")
@@ -26,8 +31,8 @@ stop_cluster() {
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null
   done
-  # slurmstepd processes of jobs that were still running, if any
-  pkill -9 -f "slurmstepd.*$DIR" 2>/dev/null || true
+  # Anything of a job that outlived its daemons: its processes name files under $DIR.
+  pkill -9 -f "$DIR/" 2>/dev/null || true
 }
 finish() {
   stop_cluster
@@ -52,10 +57,15 @@ check() { checks=$((checks + 1)); if "$@"; then return 0; fi; return 1; }
 
 # --- start the cluster
 port=$((20000 + $$ % 20000))
+# Not nproc: it follows OMP_NUM_THREADS, which the test environment sets to 1.
+cpus=$(getconf _NPROCESSORS_ONLN)
 mkdir -p "$DIR/state" "$DIR/spool" "$DIR/results"
-sed -e "s|@DIR@|$DIR|g" -e "s|@HOST@|$(hostname)|g" -e "s|@CPUS@|$(nproc)|g" \
-  -e "s|@CTLD_PORT@|$port|g" -e "s|@SLURMD_PORT@|$((port + 1))|g" \
+sed -e "s|@DIR@|$DIR|g" -e "s|@HOST@|$(hostname)|g" -e "s|@CPUS@|$cpus|g" \
+  -e "s|@FIRST_JOB_ID@|$((1000 + $$ % 100000))|g" -e "s|@CTLD_PORT@|$port|g" -e "s|@SLURMD_PORT@|$((port + 1))|g" \
   "$ROOT/tests/slurm/slurm.conf.in" >"$SLURM_CONF"
+# PMIx's per-step folders under the test folder, not in /tmp (mpi.conf sits beside slurm.conf).
+mkdir -p "$DIR/pmix"
+echo "PMIxCliTmpDirBase=$DIR/pmix" >"$DIR/mpi.conf"
 mungekey -c -k "$DIR/munge.key" >/dev/null 2>&1 && chmod 600 "$DIR/munge.key"
 munged --force --key-file="$DIR/munge.key" --socket="$DIR/munge.sock" \
   --pid-file="$DIR/munged.pid" --log-file="$DIR/munged.log" --seed-file="$DIR/munged.seed" ||
@@ -67,7 +77,7 @@ for _ in $(seq 60); do
   sleep 0.5
 done
 checks=$((checks + 1))
-[ "$(sinfo -h -o %t 2>/dev/null)" = idle ] && ok "single-node cluster up ($(hostname), $(nproc) CPUs)" || { bad "node not idle: $(sinfo 2>&1)"; exit 1; }
+[ "$(sinfo -h -o %t 2>/dev/null)" = idle ] && ok "single-node cluster up ($(hostname), $cpus CPUs)" || { bad "node not idle: $(sinfo 2>&1)"; exit 1; }
 
 cd "$ROOT"
 export RESULTS_DIR=$DIR/results
@@ -79,7 +89,7 @@ for f in jobs/*.sh; do
   bash -n "$f" && ok "bash -n $f" || bad "bash -n $f"
   if grep -q '^#SBATCH' "$f"; then
     checks=$((checks + 1))
-    # The headers ask for a real cluster's task counts; the test node has $(nproc) CPUs.
+    # The headers ask for a real cluster's task counts; the test node has $cpus CPUs.
     sbatch --test-only --ntasks=2 "$f" >/dev/null 2>&1 && ok "sbatch --test-only $f" ||
       bad "sbatch --test-only $f: $(sbatch --test-only --ntasks=2 "$f" 2>&1)"
   fi
@@ -97,7 +107,9 @@ PY
 }
 
 # --- the canonical study, 2 tasks
-id=$(sbatch --parsable --wait --ntasks=2 -o "$DIR/canonical-%j.out" jobs/canonical.sh 2>/dev/null)
+# Every wait is bounded: a job that cannot start must fail the test, not hang it.
+id=$(timeout 600 sbatch --parsable --wait --ntasks=2 -o "$DIR/canonical-%j.out" jobs/canonical.sh \
+  tests/slurm/canonical_small.opts 2>/dev/null)
 checks=$((checks + 1))
 [ "$(state "$id")" = COMPLETED ] && ok "canonical job $id COMPLETED" || { bad "canonical job $id: $(state "$id")"; cat "$DIR"/canonical-*.out; }
 f=$(ls "$DIR"/results/canonical-"$id"/canonical.h5 2>/dev/null)
@@ -113,7 +125,7 @@ ls "$DIR"/results/canonical-"$id"/canonical_constant_convergence.png >/dev/null 
 line=$(SBATCH_ARGS="--ntasks=2 -o $DIR/%x-%A_%a.out" METHODS=none,jacobi bash jobs/submit_sweep.sh 16,32 2>&1 | head -1)
 array=$(echo "$line" | sed -n 's/sweep array \([0-9]*\), plotting job \([0-9]*\)/\1/p')
 plot=$(echo "$line" | sed -n 's/sweep array \([0-9]*\), plotting job \([0-9]*\)/\2/p')
-for _ in $(seq 240); do
+for _ in $(seq 600); do
   [ -z "$(squeue -h -j "$array,$plot" 2>/dev/null)" ] && break
   sleep 0.5
 done
@@ -129,7 +141,7 @@ converged "$sweep/n16.h5" constant none jacobi 2>/dev/null && converged "$sweep/
 
 # --- a missing options file fails at once, with the message in the output file
 start=$(date +%s)
-id=$(sbatch --parsable --wait --ntasks=1 -o "$DIR/missing-%j.out" jobs/strong.sh /nonexistent/method.opts 2>/dev/null)
+id=$(timeout 120 sbatch --parsable --wait --ntasks=1 -o "$DIR/missing-%j.out" jobs/strong.sh /nonexistent/method.opts 2>/dev/null)
 took=$(($(date +%s) - start))
 checks=$((checks + 1))
 [ "$(state "$id")" = FAILED ] && [ "$took" -lt 30 ] && ok "job with a missing options file FAILED in ${took}s" || bad "missing-options job $id: $(state "$id") after ${took}s"
