@@ -64,3 +64,16 @@ job_environment() {
   fi
   export POISSON_ROOT POISSON_BIN PYTHON
 }
+
+# TASK_LIST, else 1, 2, 4, ... up to the job's task count (strong and weak scaling).
+scaling_task_list() {
+  local max p list=1
+  max=$(job_tasks)
+  if [ -n "${TASK_LIST:-}" ]; then
+    echo "$TASK_LIST"
+    return
+  fi
+  p=2
+  while [ "$p" -le "$max" ]; do list="$list,$p"; p=$((p * 2)); done
+  echo "$list"
+}

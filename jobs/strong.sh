@@ -20,12 +20,7 @@ require_file "options file" "$OPTIONS_FILE"
 require_exe poisson_solve
 N_STRONG=${N_STRONG:-2048}
 max=$(job_tasks)
-if [ -z "${TASK_LIST:-}" ]; then
-  TASK_LIST=1
-  p=2
-  while [ "$p" -le "$max" ]; do TASK_LIST="$TASK_LIST,$p"; p=$((p * 2)); done
-fi
-IFS=, read -r -a tasks <<<"$TASK_LIST"
+IFS=, read -r -a tasks <<<"$(scaling_task_list)"
 out=$(job_results_dir strong)
 mkdir -p "$out"
 for np in "${tasks[@]}"; do

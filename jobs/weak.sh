@@ -21,12 +21,7 @@ require_file "options file" "$OPTIONS_FILE"
 require_exe poisson_solve
 N_PER_TASK=${N_PER_TASK:-1048576}
 max=$(job_tasks)
-if [ -z "${TASK_LIST:-}" ]; then
-  TASK_LIST=1
-  p=2
-  while [ "$p" -le "$max" ]; do TASK_LIST="$TASK_LIST,$p"; p=$((p * 2)); done
-fi
-IFS=, read -r -a tasks <<<"$TASK_LIST"
+IFS=, read -r -a tasks <<<"$(scaling_task_list)"
 out=$(job_results_dir weak)
 mkdir -p "$out"
 for np in "${tasks[@]}"; do

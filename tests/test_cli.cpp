@@ -11,66 +11,19 @@
 #include <sstream>
 #include <string>
 
+#include "cli_support.h"
 #include "test_support.h"
 
 namespace {
 
-struct CliRun {
-  int         status;
-  std::string out, err;
-};
-
-std::string TempDir()
-{
-  static std::string dir;
-  if (dir.empty()) {
-    char tmpl[] = "/tmp/poisson_cli_XXXXXX";
-    dir         = mkdtemp(tmpl);
-  }
-  return dir;
-}
-
-// Runs build/bin/<program> with arguments under mpirun -n ranks, capturing both streams.
-CliRun Execute(const std::string &program, const std::string &args, int ranks = 1)
-{
-  const std::string out = TempDir() + "/stdout", err = TempDir() + "/stderr";
-  std::string       cmd = std::string(POISSON_MPIEXEC) + " -n " + std::to_string(ranks) + " " +
-                    POISSON_BIN_DIR + "/" + program + " " + args + " >" + out + " 2>" + err;
-  CliRun r;
-  int    s   = std::system(cmd.c_str());
-  r.status   = WIFEXITED(s) ? WEXITSTATUS(s) : 255;
-  auto slurp = [](const std::string &f) {
-    std::ifstream     in(f);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  };
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
-bool Exists(const std::string &path)
+bool FileExists(const std::string &path)
 {
   return access(path.c_str(), F_OK) == 0;
 }
 
-// Any file in the folder whose name starts with `stem` (the results file or its temporary).
-bool AnyFileStartingWith(const std::string &dir, const std::string &stem)
-{
-  std::string cmd = "ls " + dir + " 2>/dev/null | grep -q '^" + stem + "'";
-  return std::system(cmd.c_str()) == 0;
-}
-
 void ExpectCleanFailure(const std::string &args, const std::string &message)
 {
-  const std::string out = TempDir() + "/bad.h5";
-  std::remove(out.c_str());
-  CliRun r = Execute("poisson_solve", args + " -o " + out);
-  EXPECT_NE(r.status, 0) << args;
-  EXPECT_NE(r.err.find(message), std::string::npos) << args << "\nstderr:\n" << r.err;
-  EXPECT_EQ(r.err.find("PETSC ERROR"), std::string::npos) << "expected one line, got\n" << r.err;
-  EXPECT_FALSE(AnyFileStartingWith(TempDir(), "bad.h5")) << args;
+  ::ExpectCleanFailure("poisson_solve", args, message);
 }
 
 TEST(BadInput, UnknownProblem)
@@ -119,10 +72,11 @@ TEST(BadInput, NegativeContrast)
 
 TEST(BadInput, UnwritableOutput)
 {
-  CliRun r = Execute("poisson_solve", "-problem constant -methods none -o /nonexistent/dir/r.h5");
+  CliRun r =
+      RunExecutable("poisson_solve", "-problem constant -methods none -o /nonexistent/dir/r.h5");
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.err.find("cannot write results file"), std::string::npos) << r.err;
-  EXPECT_FALSE(Exists("/nonexistent/dir/r.h5"));
+  EXPECT_FALSE(FileExists("/nonexistent/dir/r.h5"));
 }
 
 TEST(BadInput, UnknownPCTypeInMethodOverride)
@@ -130,34 +84,19 @@ TEST(BadInput, UnknownPCTypeInMethodOverride)
   ExpectCleanFailure("-problem constant -methods jacobi -jacobi_pc_type nosuchpc", "nosuchpc");
 }
 
-// Reads an attribute of a group as a double (integer attributes convert).
-double GroupAttribute(const std::string &file, const std::string &group, const char *name)
-{
-  double value = NAN;
-  hid_t  f     = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) return value;
-  hid_t a = H5Aopen_by_name(f, group.c_str(), name, H5P_DEFAULT, H5P_DEFAULT);
-  if (a >= 0) {
-    H5Aread(a, H5T_NATIVE_DOUBLE, &value);
-    H5Aclose(a);
-  }
-  H5Fclose(f);
-  return value;
-}
-
 // ILU at n = 48: the reference's SuperLU ILUTP makes M nonsymmetric, plain CG stalls while
 // FCG(1) converges. The stall is reported, not an error, and the other methods still run.
 TEST(Results, NonConvergenceIsAResult)
 {
-  const std::string out = TempDir() + "/ilu48.h5";
-  CliRun            r =
-      Execute("poisson_solve", "-problem constant -n 48 -methods ilu,ilu_fcg,jacobi -o " + out);
+  const std::string out = CliTempDir() + "/ilu48.h5";
+  CliRun            r   = RunExecutable("poisson_solve",
+                                        "-problem constant -n 48 -methods ilu,ilu_fcg,jacobi -o " + out);
   ASSERT_EQ(r.status, 0) << r.err;
-  ASSERT_TRUE(Exists(out));
-  EXPECT_EQ(GroupAttribute(out, "/constant/ilu", "converged"), 0.0);
-  EXPECT_EQ(GroupAttribute(out, "/constant/ilu_fcg", "converged"), 1.0);
-  EXPECT_LE(GroupAttribute(out, "/constant/ilu_fcg", "iterations"), 150.0);
-  EXPECT_EQ(GroupAttribute(out, "/constant/jacobi", "converged"), 1.0);
+  ASSERT_TRUE(FileExists(out));
+  EXPECT_EQ(ReadGroupAttribute(out, "/constant/ilu", "converged"), 0.0);
+  EXPECT_EQ(ReadGroupAttribute(out, "/constant/ilu_fcg", "converged"), 1.0);
+  EXPECT_LE(ReadGroupAttribute(out, "/constant/ilu_fcg", "iterations"), 150.0);
+  EXPECT_EQ(ReadGroupAttribute(out, "/constant/jacobi", "converged"), 1.0);
   EXPECT_NE(r.out.find("DIVERGED"), std::string::npos) << r.out;
 }
 
@@ -166,21 +105,21 @@ TEST(Results, ContractAndRankIndependence)
 {
   REQUIRE_FIXTURE(file, "a_n32_seed42_const.h5");
   for (int ranks : {1, 2, 4}) {
-    const std::string out = TempDir() + "/contract" + std::to_string(ranks) + ".h5";
-    CliRun            r   = Execute("poisson_solve",
-                                    "-problem constant,variable -rhs_file " + file +
-                                        " -methods none,jacobi,icc -o " + out,
-                                    ranks);
+    const std::string out = CliTempDir() + "/contract" + std::to_string(ranks) + ".h5";
+    CliRun            r   = RunExecutable("poisson_solve",
+                                          "-problem constant,variable -rhs_file " + file +
+                                              " -methods none,jacobi,icc -o " + out,
+                                          ranks);
     ASSERT_EQ(r.status, 0) << r.err;
-    EXPECT_EQ(GroupAttribute(out, "/", "ranks"), ranks);
-    EXPECT_EQ(GroupAttribute(out, "/constant", "n"), 32);
-    EXPECT_EQ(GroupAttribute(out, "/constant/none", "iterations"), 116);
-    EXPECT_EQ(GroupAttribute(out, "/constant/jacobi", "iterations"), 116);
-    EXPECT_NEAR(GroupAttribute(out, "/constant/icc", "iterations"), 43, 1);
-    EXPECT_NEAR(GroupAttribute(out, "/variable/jacobi", "iterations"), 137, 1);
+    EXPECT_EQ(ReadGroupAttribute(out, "/", "ranks"), ranks);
+    EXPECT_EQ(ReadGroupAttribute(out, "/constant", "n"), 32);
+    EXPECT_EQ(ReadGroupAttribute(out, "/constant/none", "iterations"), 116);
+    EXPECT_EQ(ReadGroupAttribute(out, "/constant/jacobi", "iterations"), 116);
+    EXPECT_NEAR(ReadGroupAttribute(out, "/constant/icc", "iterations"), 43, 1);
+    EXPECT_NEAR(ReadGroupAttribute(out, "/variable/jacobi", "iterations"), 137, 1);
     for (const char *attr :
          {"converged", "final_relres", "true_relres", "setup_seconds", "solve_seconds"})
-      EXPECT_FALSE(std::isnan(GroupAttribute(out, "/constant/none", attr))) << attr;
+      EXPECT_FALSE(std::isnan(ReadGroupAttribute(out, "/constant/none", attr))) << attr;
     std::vector<double> hist = ReadDataset(out, "/constant/none/residual_history");
     ASSERT_EQ(hist.size(), 117u);
     EXPECT_EQ(hist[0], 1.0);
@@ -196,31 +135,32 @@ namespace {
 TEST(Results, UnprefixedOptionsFileRunsOneMethod)
 {
   REQUIRE_FIXTURE(file, "a_n32_seed42_const.h5");
-  const std::string out = TempDir() + "/plain.h5";
-  CliRun            r   = Execute("poisson_solve", "-problem constant -rhs_file " + file +
-                                                     " -options_file " + POISSON_SOURCE_DIR +
-                                                     "/petsc_options/icc.opts -o " + out);
+  const std::string out = CliTempDir() + "/plain.h5";
+  CliRun            r =
+      RunExecutable("poisson_solve", "-problem constant -rhs_file " + file + " -options_file " +
+                                         POISSON_SOURCE_DIR + "/petsc_options/icc.opts -o " + out);
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_NEAR(GroupAttribute(out, "/constant/cg_redundant", "iterations"), 43, 1);
+  EXPECT_NEAR(ReadGroupAttribute(out, "/constant/cg_redundant", "iterations"), 43, 1);
 }
 
 // A method file's option overridden for that method alone from the command line.
 TEST(Results, PrefixedOverrideWinsOverMethodFile)
 {
   REQUIRE_FIXTURE(file, "a_n32_seed42_const.h5");
-  const std::string out = TempDir() + "/override.h5";
-  CliRun r = Execute("poisson_solve", "-problem constant -rhs_file " + file +
-                                        " -methods none,jacobi -jacobi_ksp_rtol 1e-6 -o " + out);
+  const std::string out = CliTempDir() + "/override.h5";
+  CliRun            r =
+      RunExecutable("poisson_solve", "-problem constant -rhs_file " + file +
+                                         " -methods none,jacobi -jacobi_ksp_rtol 1e-6 -o " + out);
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(GroupAttribute(out, "/constant/none", "iterations"), 116);
-  EXPECT_LT(GroupAttribute(out, "/constant/jacobi", "iterations"), 90);
-  EXPECT_LE(GroupAttribute(out, "/constant/jacobi", "final_relres"), 1e-6);
+  EXPECT_EQ(ReadGroupAttribute(out, "/constant/none", "iterations"), 116);
+  EXPECT_LT(ReadGroupAttribute(out, "/constant/jacobi", "iterations"), 90);
+  EXPECT_LE(ReadGroupAttribute(out, "/constant/jacobi", "final_relres"), 1e-6);
 }
 
 TEST(Help, ListsEveryOption)
 {
-  CliRun r = Execute("poisson_solve", "-help -problem constant -methods none -o " + TempDir() +
-                                        "/help.h5");
+  CliRun r = RunExecutable("poisson_solve",
+                           "-help -problem constant -methods none -o " + CliTempDir() + "/help.h5");
   for (const char *opt : {"-problem", "-methods", "-n ", "-contrast", "-rhs ", "-rhs_file",
                           "-grf_seed", "-grf_alpha", "-grf_tau", "-o "})
     EXPECT_NE(r.out.find(opt), std::string::npos) << opt;

@@ -33,7 +33,9 @@ static const char help[] =
 #include <vector>
 
 #include "core/app.h"
+#include "core/name_list.h"
 #include "io/results_file.h"
+#include "io/run_metadata.h"
 #include "preconditioners/register.h"
 #include "problems/problem.h"
 #include "solve/method.h"
@@ -53,21 +55,6 @@ typedef struct {
   char                     output[PETSC_MAX_PATH_LEN];
   PetscBool                compare_direct;
 } RunOptions;
-
-static std::vector<std::string> SplitList(const char *list)
-{
-  std::vector<std::string> out;
-  std::string              item;
-  for (const char *c = list;; c++) {
-    if (*c == ',' || *c == 0) {
-      if (!item.empty()) out.push_back(item);
-      item.clear();
-      if (!*c) break;
-    } else if (*c != ' ')
-      item += *c;
-  }
-  return out;
-}
 
 static PetscErrorCode RunOptionsFromCommandLine(MPI_Comm comm, RunOptions *ro)
 {
@@ -95,8 +82,8 @@ static PetscErrorCode RunOptionsFromCommandLine(MPI_Comm comm, RunOptions *ro)
   PetscCall(PetscOptionsHasName(NULL, NULL, "-ksp_type", &has_ksp));
   PetscCall(PetscOptionsHasName(NULL, NULL, "-pc_type", &has_pc));
   ro->single_unprefixed = (PetscBool)(!has_methods && (has_ksp || has_pc));
-  ro->problems          = SplitList(problems);
-  ro->methods           = ro->single_unprefixed ? std::vector<std::string>{""} : SplitList(methods);
+  ro->problems          = SplitNameList(problems);
+  ro->methods = ro->single_unprefixed ? std::vector<std::string>{""} : SplitNameList(methods);
   if (!has_output && (has_methods || ro->single_unprefixed))
     PetscCall(PetscStrncpy(ro->output, "poisson_solve.h5", sizeof(ro->output)));
   PetscCheck(!ro->problems.empty(), comm, PETSC_ERR_USER_INPUT, "-problem lists no problem");
@@ -106,28 +93,6 @@ static PetscErrorCode RunOptionsFromCommandLine(MPI_Comm comm, RunOptions *ro)
   if (!ro->single_unprefixed)
     for (const std::string &m : ro->methods)
       PetscCall(MethodCheck(comm, ro->methods_dir, m.c_str()));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode WriteRunMetadata(MPI_Comm comm, ResultsFile *rf, const RunOptions *ro)
-{
-  PetscMPIInt size;
-  char        versions[512], *all;
-  std::string problems, methods;
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  for (const std::string &p : ro->problems) problems += (problems.empty() ? "" : ",") + p;
-  for (const std::string &m : ro->methods) methods += (methods.empty() ? "" : ",") + m;
-  PetscCall(PoissonLibraryVersions(versions, sizeof(versions)));
-  PetscCall(PetscOptionsGetAll(NULL, &all));
-  PetscCall(ResultsFileWriteString(rf, "/", "program", "poisson_solve"));
-  PetscCall(ResultsFileWriteInt(rf, "/", "ranks", size));
-  PetscCall(ResultsFileWriteString(rf, "/", "problems", problems.c_str()));
-  PetscCall(ResultsFileWriteString(rf, "/", "methods", methods.c_str()));
-  PetscCall(ResultsFileWriteString(rf, "/", "versions", versions));
-  PetscCall(ResultsFileWriteString(rf, "/", "options", all));
-  PetscCall(PetscFree(all));
   PetscFunctionReturn(0);
 }
 
@@ -228,7 +193,7 @@ static PetscErrorCode RunStudy(MPI_Comm comm, ResultsFile *rf)
   PetscCall(MethodSnapshotUserOptions());
   PetscCall(RunOptionsFromCommandLine(comm, &ro));
   PetscCall(ResultsFileOpen(comm, ro.output, rf));
-  PetscCall(WriteRunMetadata(comm, rf, &ro));
+  PetscCall(ResultsFileWriteRunMetadata(rf, "poisson_solve", ro.problems, ro.methods));
   for (const std::string &pname : ro.problems) {
     ProblemOptions popts;
     Problem        p;

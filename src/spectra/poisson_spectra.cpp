@@ -41,7 +41,9 @@ static const char help[] =
 #include <vector>
 
 #include "core/app.h"
+#include "core/name_list.h"
 #include "io/results_file.h"
+#include "io/run_metadata.h"
 #include "preconditioners/register.h"
 #include "problems/operator.h"
 #include "problems/problem.h"
@@ -59,21 +61,6 @@ typedef struct {
   char                     output[PETSC_MAX_PATH_LEN];
   PetscBool                full;
 } SpectraOptions;
-
-static std::vector<std::string> SplitList(const char *list)
-{
-  std::vector<std::string> out;
-  std::string              item;
-  for (const char *c = list;; c++) {
-    if (*c == ',' || *c == 0) {
-      if (!item.empty()) out.push_back(item);
-      item.clear();
-      if (!*c) break;
-    } else if (*c != ' ')
-      item += *c;
-  }
-  return out;
-}
 
 static PetscErrorCode SpectraOptionsFromCommandLine(MPI_Comm comm, SpectraOptions *so)
 {
@@ -101,8 +88,8 @@ static PetscErrorCode SpectraOptionsFromCommandLine(MPI_Comm comm, SpectraOption
   PetscCall(PetscOptionsIntArray("-kappa_sweep", "kappa(A) of the constant problem at these n",
                                  NULL, sweep, &nsweep, &has_sweep));
   PetscOptionsEnd();
-  so->problems = SplitList(problems);
-  so->methods  = SplitList(methods);
+  so->problems = SplitNameList(problems);
+  so->methods  = SplitNameList(methods);
   if (has_sweep) so->sweep.assign(sweep, sweep + nsweep);
   PetscCheck(!so->problems.empty() || !so->sweep.empty(), comm, PETSC_ERR_USER_INPUT,
              "-problem lists no problem");
@@ -120,28 +107,6 @@ static PetscErrorCode SpectraOptionsFromCommandLine(MPI_Comm comm, SpectraOption
   for (PetscInt n : so->sweep)
     PetscCheck(n >= 2, comm, PETSC_ERR_ARG_OUTOFRANGE,
                "-kappa_sweep values must be at least 2, got %" PetscInt_FMT, n);
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode WriteRunMetadata(MPI_Comm comm, ResultsFile *rf, const SpectraOptions *so)
-{
-  PetscMPIInt size;
-  char        versions[512], *all;
-  std::string problems, methods;
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  for (const std::string &p : so->problems) problems += (problems.empty() ? "" : ",") + p;
-  for (const std::string &m : so->methods) methods += (methods.empty() ? "" : ",") + m;
-  PetscCall(PoissonLibraryVersions(versions, sizeof(versions)));
-  PetscCall(PetscOptionsGetAll(NULL, &all));
-  PetscCall(ResultsFileWriteString(rf, "/", "program", "poisson_spectra"));
-  PetscCall(ResultsFileWriteInt(rf, "/", "ranks", size));
-  PetscCall(ResultsFileWriteString(rf, "/", "problems", problems.c_str()));
-  PetscCall(ResultsFileWriteString(rf, "/", "methods", methods.c_str()));
-  PetscCall(ResultsFileWriteString(rf, "/", "versions", versions));
-  PetscCall(ResultsFileWriteString(rf, "/", "options", all));
-  PetscCall(PetscFree(all));
   PetscFunctionReturn(0);
 }
 
@@ -308,7 +273,7 @@ static PetscErrorCode RunSpectra(MPI_Comm comm, ResultsFile *rf)
   PetscCall(MethodSnapshotUserOptions());
   PetscCall(SpectraOptionsFromCommandLine(comm, &so));
   PetscCall(ResultsFileOpen(comm, so.output, rf));
-  PetscCall(WriteRunMetadata(comm, rf, &so));
+  PetscCall(ResultsFileWriteRunMetadata(rf, "poisson_spectra", so.problems, so.methods));
   for (const std::string &p : so.problems) PetscCall(RunProblem(comm, rf, &so, p));
   if (!so.sweep.empty()) PetscCall(RunSweep(comm, rf, &so));
   PetscCall(ResultsFileCommit(rf));

@@ -12,73 +12,19 @@
 #include <sstream>
 #include <string>
 
+#include "cli_support.h"
 #include "test_support.h"
 
 namespace {
 
-struct CliRun {
-  int         status;
-  std::string out, err;
-};
-
-std::string TempDir()
-{
-  static std::string dir;
-  if (dir.empty()) {
-    char tmpl[] = "/tmp/poisson_spectra_cli_XXXXXX";
-    dir         = mkdtemp(tmpl);
-  }
-  return dir;
-}
-
 CliRun Execute(const std::string &args, int ranks = 1)
 {
-  const std::string out = TempDir() + "/stdout", err = TempDir() + "/stderr";
-  std::string       cmd = std::string(POISSON_MPIEXEC) + " -n " + std::to_string(ranks) + " " +
-                    POISSON_BIN_DIR + "/poisson_spectra " + args + " >" + out + " 2>" + err;
-  CliRun r;
-  int    s   = std::system(cmd.c_str());
-  r.status   = WIFEXITED(s) ? WEXITSTATUS(s) : 255;
-  auto slurp = [](const std::string &f) {
-    std::ifstream     in(f);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  };
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
-bool AnyFileStartingWith(const std::string &dir, const std::string &stem)
-{
-  std::string cmd = "ls " + dir + " 2>/dev/null | grep -q '^" + stem + "'";
-  return std::system(cmd.c_str()) == 0;
-}
-
-double Attribute(const std::string &file, const std::string &group, const char *name)
-{
-  double value = NAN;
-  hid_t  f     = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) return value;
-  hid_t a = H5Aopen_by_name(f, group.c_str(), name, H5P_DEFAULT, H5P_DEFAULT);
-  if (a >= 0) {
-    H5Aread(a, H5T_NATIVE_DOUBLE, &value);
-    H5Aclose(a);
-  }
-  H5Fclose(f);
-  return value;
+  return RunExecutable("poisson_spectra", args, ranks);
 }
 
 void ExpectCleanFailure(const std::string &args, const std::string &message, int ranks = 1)
 {
-  const std::string out = TempDir() + "/bad.h5";
-  std::remove(out.c_str());
-  CliRun r = Execute(args + " -o " + out, ranks);
-  EXPECT_NE(r.status, 0) << args;
-  EXPECT_NE(r.err.find(message), std::string::npos) << args << "\nstderr:\n" << r.err;
-  EXPECT_EQ(r.err.find("PETSC ERROR"), std::string::npos) << "expected one line, got\n" << r.err;
-  EXPECT_FALSE(AnyFileStartingWith(TempDir(), "bad.h5")) << args;
+  ::ExpectCleanFailure("poisson_spectra", args, message, ranks);
 }
 
 TEST(SpectraBadInput, UnknownMethod)
@@ -104,28 +50,28 @@ TEST(SpectraResults, ContractAndRankIndependence)
   double kappa[3][4];
   int    k = 0;
   for (int ranks : {1, 2, 4}) {
-    const std::string out = TempDir() + "/spectra" + std::to_string(ranks) + ".h5";
+    const std::string out = CliTempDir() + "/spectra" + std::to_string(ranks) + ".h5";
     CliRun            r   = Execute("-problem constant,variable -n 16 -methods jacobi,icc,bjacobi2 "
                                                  "-kappa_sweep 8,16 -o " +
                                         out,
                                     ranks);
     ASSERT_EQ(r.status, 0) << r.err;
-    EXPECT_EQ(Attribute(out, "/", "ranks"), ranks);
-    kappa[k][0] = Attribute(out, "/constant/A", "kappa");
-    kappa[k][1] = Attribute(out, "/constant/icc", "kappa");
-    kappa[k][2] = Attribute(out, "/variable/jacobi", "kappa");
-    kappa[k][3] = Attribute(out, "/variable/bjacobi2", "kappa");
-    EXPECT_NEAR(kappa[k][0], Attribute(out, "/constant/A", "kappa_closed_form"),
+    EXPECT_EQ(ReadGroupAttribute(out, "/", "ranks"), ranks);
+    kappa[k][0] = ReadGroupAttribute(out, "/constant/A", "kappa");
+    kappa[k][1] = ReadGroupAttribute(out, "/constant/icc", "kappa");
+    kappa[k][2] = ReadGroupAttribute(out, "/variable/jacobi", "kappa");
+    kappa[k][3] = ReadGroupAttribute(out, "/variable/bjacobi2", "kappa");
+    EXPECT_NEAR(kappa[k][0], ReadGroupAttribute(out, "/constant/A", "kappa_closed_form"),
                 1e-8 * kappa[k][0]);
     EXPECT_NEAR(kappa[k][0], 116.46, 0.01);
     for (const char *a : {"lambda_min", "lambda_max", "tolerance", "iterations"})
-      EXPECT_FALSE(std::isnan(Attribute(out, "/constant/jacobi", a))) << a;
+      EXPECT_FALSE(std::isnan(ReadGroupAttribute(out, "/constant/jacobi", a))) << a;
     EXPECT_FALSE(ReadDataset(out, "/constant/jacobi/eigenvalues_real").empty());
     EXPECT_FALSE(ReadDataset(out, "/constant/jacobi/residual_norms").empty());
     std::vector<double> sweep = ReadDataset(out, "/kappa_sweep/kappa");
     ASSERT_EQ(sweep.size(), 2u);
     EXPECT_NEAR(sweep[0], 32.16, 0.005);
-    EXPECT_FALSE(std::isnan(Attribute(out, "/kappa_sweep", "p")));
+    EXPECT_FALSE(std::isnan(ReadGroupAttribute(out, "/kappa_sweep", "p")));
     k++;
   }
   for (int r = 1; r < 3; r++)
