@@ -1,5 +1,7 @@
 #include "solve/solve_run.h"
 
+#include <petsc/private/kspimpl.h> // normsupporttable: which norms a KSP type can monitor
+
 #include "solve/method.h"
 
 // Log stages "<method>: setup" and "<method>: solve", so -log_view shows where time goes.
@@ -11,6 +13,27 @@ static PetscErrorCode MethodStage(const char *method, const char *what, PetscLog
   PetscCall(PetscSNPrintf(name, sizeof(name), "%s: %s", method, what));
   PetscCall(PetscLogStageGetId(name, stage));
   if (*stage < 0) PetscCall(PetscLogStageRegister(name, stage));
+  PetscFunctionReturn(0);
+}
+
+// The protocol asks for the unpreconditioned norm (the method files set it); a KSP type that
+// cannot monitor it (MINRES, ...) falls back to its own default norm, with a notice, rather
+// than failing in KSPSetUp: rtol and the history then refer to that norm.
+static PetscErrorCode FallBackFromUnsupportedNorm(KSP ksp)
+{
+  KSPType type;
+
+  PetscFunctionBeginUser;
+  if (ksp->normtype != KSP_NORM_UNPRECONDITIONED) PetscFunctionReturn(0);
+  if (ksp->normsupporttable[KSP_NORM_UNPRECONDITIONED][PC_LEFT] > 0 ||
+      ksp->normsupporttable[KSP_NORM_UNPRECONDITIONED][PC_RIGHT] > 0)
+    PetscFunctionReturn(0);
+  PetscCall(KSPGetType(ksp, &type));
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ksp),
+                        "note: KSP type %s cannot monitor the unpreconditioned norm; it stops on "
+                        "its own default norm (rtol and the history refer to that norm)\n",
+                        type));
+  PetscCall(KSPSetNormType(ksp, KSP_NORM_DEFAULT));
   PetscFunctionReturn(0);
 }
 
@@ -81,6 +104,7 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
   PetscCall(KSPSetTolerances(ksp, 1e-10, 0.0, PETSC_DEFAULT, 2000));
   PetscCall(KSPSetInitialGuessNonzero(ksp, PETSC_FALSE));
   PetscCall(KSPSetFromOptions(ksp));
+  PetscCall(FallBackFromUnsupportedNorm(ksp));
   PetscCall(KSPGetTolerances(ksp, NULL, NULL, NULL, &max_it));
   PetscCall(PetscMalloc1(max_it + 1, &hist));
   PetscCall(KSPSetResidualHistory(ksp, hist, max_it + 1, PETSC_TRUE));
@@ -118,7 +142,10 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
     PetscCall(KSPGetResidualHistory(ksp, &h, &nh));
     rec->nhistory = nh;
     PetscCall(PetscMalloc1(PetscMax(nh, 1), &rec->history));
-    for (PetscInt k = 0; k < nh; k++) rec->history[k] = h[k] / bnorm;
+    // Relative to the first entry: ||b|| for the protocol's zero initial guess and
+    // unpreconditioned norm, and the right scale too when a KSP monitors another norm.
+    const PetscReal h0 = nh && h[0] > 0 ? h[0] : bnorm;
+    for (PetscInt k = 0; k < nh; k++) rec->history[k] = h[k] / h0;
     rec->final_relres = nh ? rec->history[nh - 1] : 1.0;
   }
   {
