@@ -46,6 +46,7 @@ static const char help[] =
 static const char *const canonical_problems = "constant,variable";
 static const char *const canonical_methods  = "none,jacobi,icc,ilu,ilu_fcg,bjacobi2,gamg,hypre,"
                                               "nystrom16,nystrom64,nystrom128,nystrom256,"
+                                              "hodlr1,hodlr2,hodlr4,hodlr8,hodlr16,"
                                               "npo_fcg,npo_cg";
 
 typedef struct {

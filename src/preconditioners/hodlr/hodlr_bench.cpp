@@ -1,0 +1,199 @@
+// hodlr_bench: the figures of PC hodlr (issue 5): the rank sweep at n = 32 for both builds
+// and the setup scaling of the scalable build.
+//
+// Sample runs (OPENBLAS_NUM_THREADS=1):
+//   build/bin/hodlr_bench -mode sweep       # kappa(MA), CG iterations (fixture b, rods),
+//                                           # setup seconds and storage, r = 1..32
+//   build/bin/hodlr_bench -mode scaling -sizes 128,256,512,1024 -rank 8
+//                                           # setup seconds vs N and the fitted log-log slope
+static const char help[] = "PC hodlr figures: -mode sweep|scaling, -sizes n1,n2,..., -rank r,\n"
+                           "-ranks r1,r2,..., -fixture file.h5, -solve (scaling: also CG)\n";
+
+#include <petscksp.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "core/app.h"
+#include "preconditioners/hodlr/hodlr.h"
+#include "preconditioners/hodlr/hodlr_spectrum.h"
+#include "problems/problem.h"
+#include "solve/solve_run.h"
+
+#ifndef HODLR_FIXTURES_DIR
+#define HODLR_FIXTURES_DIR "../shared/fixtures"
+#endif
+
+// CG protocol of SPEC.md with PC hodlr under the prefix "hb_".
+static PetscErrorCode SetMethodOptions(const char *build, PetscInt rank, PetscBool check)
+{
+  char r[32];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(r, sizeof(r), "%" PetscInt_FMT, rank));
+  PetscCall(PetscOptionsSetValue(NULL, "-hb_ksp_type", "cg"));
+  PetscCall(PetscOptionsSetValue(NULL, "-hb_ksp_norm_type", "unpreconditioned"));
+  PetscCall(PetscOptionsSetValue(NULL, "-hb_ksp_rtol", "1e-10"));
+  PetscCall(PetscOptionsSetValue(NULL, "-hb_ksp_atol", "0"));
+  PetscCall(PetscOptionsSetValue(NULL, "-hb_ksp_max_it", "2000"));
+  PetscCall(PetscOptionsSetValue(NULL, "-hb_pc_type", "hodlr"));
+  PetscCall(PetscOptionsSetValue(NULL, "-hb_pc_hodlr_rank", r));
+  PetscCall(PetscOptionsSetValue(NULL, "-hb_pc_hodlr_build", build));
+  PetscCall(PetscOptionsSetValue(NULL, "-hb_pc_hodlr_check_spd", check ? "1" : "0"));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Sweep(const char *fixture, const std::vector<PetscInt> &ranks)
+{
+  ProblemOptions oa, orod;
+  Problem        pa, prod;
+
+  PetscFunctionBeginUser;
+  PetscCall(ProblemOptionsFromCommandLine(PETSC_COMM_WORLD, "constant", &oa));
+  oa.n = 32;
+  PetscCall(PetscStrncpy(oa.rhs, "file", sizeof(oa.rhs)));
+  PetscCall(PetscStrncpy(oa.rhs_file, fixture, sizeof(oa.rhs_file)));
+  PetscCall(ProblemCreate(PETSC_COMM_WORLD, &oa, &pa));
+  PetscCall(ProblemOptionsFromCommandLine(PETSC_COMM_WORLD, "rod", &orod));
+  PetscCall(ProblemCreate(PETSC_COMM_WORLD, &orod, &prod));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "build     rank   kappa(MA)  lmin(M)>0  CG(b)  CG(rod)  "
+                                          "setup[s]  storage  N^2/storage(both blocks)\n"));
+  for (const char *build : {"dense", "scalable"}) {
+    for (PetscInt r : ranks) {
+      SolveRecord        ra, rr;
+      HodlrDenseSpectrum spec;
+      PCHodlrInfo        info;
+      PC                 pc;
+      PetscCall(SetMethodOptions(build, r, PETSC_FALSE));
+      PetscCall(SolveRun(&pa, "hodlr", "hb_", PETSC_FALSE, &ra));
+      PetscCall(SolveRun(&prod, "hodlr", "hb_", PETSC_FALSE, &rr));
+      PetscCall(PCCreate(PETSC_COMM_WORLD, &pc));
+      PetscCall(PCSetOptionsPrefix(pc, "hb_"));
+      PetscCall(PCSetOperators(pc, pa.A, pa.A));
+      PetscCall(PCSetFromOptions(pc));
+      PetscCall(PCSetUp(pc));
+      PetscCall(PCHodlrGetInfo(pc, &info));
+      PetscCall(HodlrComputeDenseSpectrum(pc, pa.A, &spec));
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD,
+                            "%-9s %4" PetscInt_FMT " %11.4f %10.3e %6" PetscInt_FMT
+                            " %8" PetscInt_FMT " %9.4f %8" PetscInt_FMT " %6.2f (%.2f)\n",
+                            build, r, (double)spec.kappa, (double)spec.lmin_M, ra.iterations,
+                            rr.iterations, (double)info.setup_seconds, info.storage,
+                            (double)info.N * info.N / info.storage,
+                            (double)info.N * info.N / info.storage_both_blocks));
+      PetscCall(PCDestroy(&pc));
+      PetscCall(SolveRecordDestroy(&ra));
+      PetscCall(SolveRecordDestroy(&rr));
+    }
+  }
+  PetscCall(ProblemDestroy(&pa));
+  PetscCall(ProblemDestroy(&prod));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Scaling(const std::vector<PetscInt> &sizes, PetscInt rank, PetscBool solve,
+                              PetscBool check)
+{
+  std::vector<double> logN, logT, logS;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscPrintf(
+      PETSC_COMM_WORLD,
+      "scalable build, rank %" PetscInt_FMT ", leaf 64\n"
+      "      n          N   build[s]  +check[s]  storage/N  levels  lmin(MA)    shift%s\n",
+      rank, solve ? "  CG its  solve[s]" : ""));
+  for (PetscInt n : sizes) {
+    ProblemOptions o;
+    Problem        p;
+    PC             pc;
+    PCHodlrInfo    info;
+    PetscCall(ProblemOptionsFromCommandLine(PETSC_COMM_WORLD, "constant", &o));
+    o.n = n;
+    PetscCall(PetscStrncpy(o.rhs, "grf", sizeof(o.rhs)));
+    PetscCall(ProblemCreate(PETSC_COMM_WORLD, &o, &p));
+    PetscCall(SetMethodOptions("scalable", rank, check));
+    PetscCall(PCCreate(PETSC_COMM_WORLD, &pc));
+    PetscCall(PCSetOptionsPrefix(pc, "hb_"));
+    PetscCall(PCSetOperators(pc, p.A, p.A));
+    PetscCall(PCSetFromOptions(pc));
+    PetscCall(PCSetUp(pc));
+    PetscCall(PCHodlrGetInfo(pc, &info));
+    PetscCall(PCDestroy(&pc));
+    PetscCall(PetscPrintf(
+        PETSC_COMM_WORLD,
+        "%7" PetscInt_FMT " %10" PetscInt_FMT " %10.3f %10.3f %10.1f %7" PetscInt_FMT
+        " %9.4f %9.2e",
+        n, info.N, (double)info.build_seconds, (double)(info.setup_seconds - info.build_seconds),
+        (double)info.storage / info.N, info.levels, (double)info.lambda_min, (double)info.shift));
+    if (solve) {
+      SolveRecord rec;
+      PetscCall(SolveRun(&p, "hodlr", "hb_", PETSC_FALSE, &rec));
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, " %7" PetscInt_FMT " %9.3f", rec.iterations,
+                            (double)rec.solve_seconds));
+      PetscCall(SolveRecordDestroy(&rec));
+    }
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "\n"));
+    logN.push_back(std::log((double)info.N));
+    logT.push_back(std::log((double)info.build_seconds));
+    logS.push_back(std::log((double)info.setup_seconds));
+    PetscCall(ProblemDestroy(&p));
+  }
+  if (logN.size() >= 2) { // least-squares slope of log(time) against log(N)
+    auto slope = [&](const std::vector<double> &y) {
+      double mx = 0, my = 0, sxy = 0, sxx = 0;
+      for (size_t k = 0; k < logN.size(); k++) {
+        mx += logN[k] / logN.size();
+        my += y[k] / logN.size();
+      }
+      for (size_t k = 0; k < logN.size(); k++) {
+        sxy += (logN[k] - mx) * (y[k] - my);
+        sxx += (logN[k] - mx) * (logN[k] - mx);
+      }
+      return sxy / sxx;
+    };
+    PetscCall(
+        PetscPrintf(PETSC_COMM_WORLD,
+                    "fitted log-log slope vs N: build %.3f, build + definiteness check %.3f\n",
+                    slope(logT), slope(logS)));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Run(void)
+{
+  char      mode[32]  = "sweep", fixture[PETSC_MAX_PATH_LEN];
+  PetscInt  sizes[16] = {128, 256, 512, 1024}, nsizes = 16;
+  PetscInt  ranks[16] = {1, 2, 4, 8, 16, 32}, nranks = 16, rank = 8;
+  PetscBool solve = PETSC_FALSE, check = PETSC_TRUE, set;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscStrncpy(fixture, HODLR_FIXTURES_DIR "/a_n32_seed42_const.h5", sizeof(fixture)));
+  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "hodlr_bench options", NULL);
+  PetscCall(PetscOptionsString("-mode", "sweep | scaling", NULL, mode, mode, sizeof(mode), NULL));
+  PetscCall(PetscOptionsString("-fixture", "Fixture with b (sweep)", NULL, fixture, fixture,
+                               sizeof(fixture), NULL));
+  PetscCall(PetscOptionsIntArray("-sizes", "Grid sizes n (scaling)", NULL, sizes, &nsizes, &set));
+  if (!set) nsizes = 4;
+  PetscCall(PetscOptionsIntArray("-ranks", "Ranks (sweep)", NULL, ranks, &nranks, &set));
+  if (!set) nranks = 6;
+  PetscCall(PetscOptionsInt("-rank", "Rank (scaling)", NULL, rank, &rank, NULL));
+  PetscCall(PetscOptionsBool("-solve", "Scaling: also run CG", NULL, solve, &solve, NULL));
+  PetscCall(PetscOptionsBool("-check", "Scaling: definiteness check in the setup", NULL, check,
+                             &check, NULL));
+  PetscOptionsEnd();
+  if (!strcmp(mode, "sweep"))
+    PetscCall(Sweep(fixture, std::vector<PetscInt>(ranks, ranks + nranks)));
+  else
+    PetscCall(Scaling(std::vector<PetscInt>(sizes, sizes + nsizes), rank, solve, check));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  PetscErrorCode ierr = PoissonInitialize(&argc, &argv, help);
+  if (ierr) return 1;
+  ierr = Run();
+  if (ierr) return PoissonExitOnError(ierr);
+  return PoissonFinalize() ? 1 : 0;
+}
