@@ -414,7 +414,9 @@ TEST(NpoSolve, FlexibleCGThirtyIterations)
   REQUIRE_FIXTURE(file, "a_n32_seed42_const.h5");
   REQUIRE_FIXTURE(weights, "npo_weights.h5");
   SolveRecord rec;
-  SolveCanonical(file, "npo_fcg", &rec);
+  // The reference network, named (the default checkpoint is the project's own, models/).
+  SolveCanonical(file, "npo_fcg", &rec, "-npo_fcg_pc_npo_checkpoint " + weights);
+  PetscOptionsClearValue(NULL, "-npo_fcg_pc_npo_checkpoint");
   // Reference: 30 iterations with FCG(1). Observed: 30 at 1, 2 and 4 ranks.
   EXPECT_EQ(rec.iterations, 30);
   EXPECT_NEAR(rec.iterations, 30, 2);
@@ -440,9 +442,13 @@ TEST(NpoSolve, PlainCGNegativeControlStalls)
   // iterations run (~5-10 s); at 2 and 4 ranks the limit is 300 to keep the suite fast
   // (the stall is reached by iteration ~100: relres 1.3e-5 at 100, 9.7e-6 at 2000).
   REQUIRE_FIXTURE(file, "a_n32_seed42_const.h5");
+  REQUIRE_FIXTURE(weights, "npo_weights.h5");
   SolveRecord rec;
   const int   max_it = WorldSize() == 1 ? 2000 : 300;
-  SolveCanonical(file, "npo_cg", &rec, "-npo_cg_ksp_max_it " + std::to_string(max_it));
+  SolveCanonical(file, "npo_cg", &rec,
+                 "-npo_cg_ksp_max_it " + std::to_string(max_it) + " -npo_cg_pc_npo_checkpoint " +
+                     weights);
+  PetscOptionsClearValue(NULL, "-npo_cg_pc_npo_checkpoint");
   PetscOptionsClearValue(NULL, "-npo_cg_ksp_max_it");
   EXPECT_EQ(rec.iterations, max_it);
   EXPECT_EQ(rec.reason, KSP_DIVERGED_ITS);
@@ -456,6 +462,7 @@ TEST(NpoSolve, BlockJacobiSubdomainNetworks)
   // -pc_type bjacobi -sub_pc_type npo: each rank applies the network to its own strip
   // (rows x 32, width from the stencil). At 1 rank this is the global network (30).
   REQUIRE_FIXTURE(file, "a_n32_seed42_const.h5");
+  REQUIRE_FIXTURE(weights, "npo_weights.h5");
   ProblemOptions opts;
   Problem        p;
   SolveRecord    rec;
@@ -465,6 +472,8 @@ TEST(NpoSolve, BlockJacobiSubdomainNetworks)
   ASSERT_EQ(0, ProblemCreate(PETSC_COMM_WORLD, &opts, &p));
   ASSERT_EQ(0, PetscOptionsInsertString(NULL, "-npobj_ksp_type fcg -npobj_ksp_fcg_mmax 1 "
                                               "-npobj_pc_type bjacobi -npobj_sub_pc_type npo"));
+  // The reference network (the default checkpoint is the project's own, models/).
+  ASSERT_EQ(0, PetscOptionsSetValue(NULL, "-npobj_sub_pc_npo_checkpoint", weights.c_str()));
   ASSERT_EQ(0, SolveRun(&p, "npobj", "npobj_", PETSC_FALSE, &rec));
   EXPECT_GT(rec.reason, 0);
   EXPECT_LE(rec.final_relres, 1e-10);
@@ -481,6 +490,7 @@ TEST(NpoSolve, GatherInNaturalOrderOnAnyDMDALayout)
   // A DMDA split in both directions (2 x 2 at 4 ranks) has a global order that differs from
   // the natural one; the PC gathers in natural order, so FCG(1) still takes 30 iterations.
   REQUIRE_FIXTURE(file, "a_n32_seed42_const.h5");
+  REQUIRE_FIXTURE(weights, "npo_weights.h5");
   const PetscInt n = 32;
   const double   h = 1.0 / (n + 1), d = 4.0 / (h * h), o = -1.0 / (h * h);
   DM             da;
@@ -534,6 +544,7 @@ TEST(NpoSolve, GatherInNaturalOrderOnAnyDMDALayout)
   ASSERT_EQ(0, KSPSetTolerances(ksp, 1e-10, 0.0, PETSC_DEFAULT, 200));
   ASSERT_EQ(0, KSPGetPC(ksp, &pc));
   ASSERT_EQ(0, PCSetType(pc, "npo"));
+  ASSERT_EQ(0, PCNpoSetCheckpoint(pc, weights.c_str())); // the reference network
   ASSERT_EQ(0, KSPSolve(ksp, b, x));
   PetscInt           its;
   KSPConvergedReason reason;

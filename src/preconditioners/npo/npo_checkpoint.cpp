@@ -151,6 +151,40 @@ PetscErrorCode ReadTensors(MPI_Comm comm, const char *path, hid_t file, const ch
   PetscFunctionReturn(0);
 }
 
+// Every member of `group` as a 1-D float64 array (the training history), in name order.
+PetscErrorCode ReadHistory(MPI_Comm comm, const char *path, hid_t file, const char *group,
+                           std::vector<std::pair<std::string, std::vector<double>>> *history)
+{
+  H5G_info_t info;
+
+  PetscFunctionBegin;
+  H5Handle g(H5Gopen2(file, group, H5P_DEFAULT), H5Gclose);
+  PetscCheck(g.ok() && H5Gget_info(g.get(), &info) >= 0, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "NPO checkpoint %s: cannot read group %s", path, group);
+  history->clear();
+  for (hsize_t k = 0; k < info.nlinks; k++) {
+    char    name[512];
+    ssize_t len = H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, k, name,
+                                     sizeof(name), H5P_DEFAULT);
+    PetscCheck(len > 0 && (size_t)len < sizeof(name), comm, PETSC_ERR_FILE_UNEXPECTED,
+               "NPO checkpoint %s: cannot read the member names of %s", path, group);
+    H5Handle d(H5Dopen2(g.get(), name, H5P_DEFAULT), H5Dclose);
+    H5Handle space(d.ok() ? H5Dget_space(d.get()) : -1, H5Sclose);
+    PetscCheck(space.ok() && H5Sget_simple_extent_ndims(space.get()) == 1, comm,
+               PETSC_ERR_FILE_UNEXPECTED, "NPO checkpoint %s: %s/%s is not a 1-D array", path,
+               group, name);
+    hsize_t dim;
+    H5Sget_simple_extent_dims(space.get(), &dim, NULL);
+    std::vector<double> v(dim);
+    PetscCheck(dim == 0 || H5Dread(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                   v.data()) >= 0,
+               comm, PETSC_ERR_FILE_UNEXPECTED, "NPO checkpoint %s: cannot read %s/%s", path, group,
+               name);
+    history->emplace_back(name, std::move(v));
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode ReadHyperparameters(MPI_Comm comm, const char *path, hid_t file, NpoCheckpoint *ck)
 {
   PetscFunctionBegin;
@@ -189,6 +223,18 @@ PetscErrorCode NpoCheckpointRead(MPI_Comm comm, const char *path, NpoCheckpoint 
     ck->format     = NPO_FORMAT_NAME;
     ck->provenance = ReadStringAttribute(file.get(), "provenance");
     PetscCall(ReadTensors(comm, path, file.get(), "parameters", &ck->tensors));
+    if (HasAttribute(file.get(), "train_epoch")) {
+      PetscInt epoch = 0, step = 0;
+      PetscCall(ReadIntAttribute(comm, path, file.get(), "train_epoch", &epoch));
+      PetscCall(ReadIntAttribute(comm, path, file.get(), "train_step", &step));
+      ck->train_epoch   = epoch;
+      ck->train_step    = step;
+      ck->train_options = ReadStringAttribute(file.get(), "train_options");
+      if (H5Lexists(file.get(), "train_state", H5P_DEFAULT) > 0)
+        PetscCall(ReadTensors(comm, path, file.get(), "train_state", &ck->train_state));
+      if (H5Lexists(file.get(), "history", H5P_DEFAULT) > 0)
+        PetscCall(ReadHistory(comm, path, file.get(), "history", &ck->history));
+    }
   } else if (H5Lexists(file.get(), "state_dict", H5P_DEFAULT) > 0) {
     PetscCall(ReadHyperparameters(comm, path, file.get(), ck));
     ck->format              = NPO_REFERENCE_FORMAT_NAME;
@@ -250,6 +296,43 @@ PetscErrorCode NpoCheckpointWrite(MPI_Comm comm, const char *path, const NpoChec
           else
             e |=
                 H5Dwrite(d.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.values.data());
+        }
+        if (ck.train_epoch > 0 && e >= 0) {
+          // Training state for -npo_train_resume (npo_train); the PC ignores it.
+          e |= WriteIntAttribute(f, "train_epoch", ck.train_epoch);
+          e |= WriteIntAttribute(f, "train_step", ck.train_step);
+          e |= WriteStringAttribute(f, "train_options", ck.train_options);
+          H5Handle gs(H5Gcreate2(f, "train_state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                      H5Gclose);
+          if (!gs.ok()) e = -1;
+          for (const NpoTensor &t : ck.train_state) {
+            if (e < 0) break;
+            std::vector<hsize_t> dims(t.shape.begin(), t.shape.end());
+            H5Handle space(H5Screate_simple((int)dims.size(), dims.data(), NULL), H5Sclose);
+            H5Handle d(H5Dcreate2(gs.get(), t.name.c_str(), H5T_IEEE_F32LE, space.get(),
+                                  H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                       H5Dclose);
+            if (!d.ok())
+              e = -1;
+            else
+              e |= H5Dwrite(d.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                            t.values.data());
+          }
+          H5Handle gh(H5Gcreate2(f, "history", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+          if (!gh.ok()) e = -1;
+          for (const auto &h : ck.history) {
+            if (e < 0) break;
+            hsize_t  dim = h.second.size();
+            H5Handle space(H5Screate_simple(1, &dim, NULL), H5Sclose);
+            H5Handle d(H5Dcreate2(gh.get(), h.first.c_str(), H5T_IEEE_F64LE, space.get(),
+                                  H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                       H5Dclose);
+            if (!d.ok())
+              e = -1;
+            else if (dim > 0)
+              e |= H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                            h.second.data());
+          }
         }
         if (e < 0) failed = 1;
       }

@@ -17,6 +17,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "preconditioners/npo/npo_net.h"
@@ -33,6 +34,14 @@ struct NpoCheckpoint {
   std::string            format;     // "poisson-npo" or "reference-state_dict"
   std::string            provenance; // free text
   std::vector<NpoTensor> tensors;    // in name order
+  // Optional training state, written by npo_train for -npo_train_resume and ignored by the PC:
+  // group /train_state (float32 tensors, e.g. the Adam moments), group /history (float64
+  // arrays, one per quantity, one value per epoch), root attributes train_epoch, train_step
+  // and train_options (the options that determine the run). Present when train_epoch > 0.
+  std::vector<NpoTensor>                                   train_state;
+  std::vector<std::pair<std::string, std::vector<double>>> history;
+  long long                                                train_epoch = 0, train_step = 0;
+  std::string                                              train_options;
 };
 
 #define NPO_FORMAT_NAME "poisson-npo"

@@ -11,6 +11,7 @@
 
 #include "preconditioners/npo/npo.h"
 #include "preconditioners/npo/npo_checkpoint.h"
+#include "preconditioners/npo/npo_net_torch.h"
 
 namespace {
 
@@ -350,4 +351,31 @@ PetscErrorCode NpoSetThreads(PetscInt threads)
 PetscInt NpoGetThreads(void)
 {
   return (PetscInt)torch::get_num_threads();
+}
+
+// ---------------------------------------------------------------------------------------
+// libtorch-level access for the training program (npo_net_torch.h).
+
+torch::Tensor NpoNetTorchForward(NpoNet net, const torch::Tensor &x)
+{
+  return net->module->forward(x);
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> NpoNetTorchParameters(NpoNet net)
+{
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (auto &kv : NamedParameters(net->module)) out.emplace_back(kv.first, kv.second);
+  return out;
+}
+
+void NpoNetTorchTrain(NpoNet net, bool on)
+{
+  net->module->train(on);
+}
+
+PetscErrorCode NpoNetTorchUpdated(NpoNet net)
+{
+  PetscFunctionBegin;
+  PetscCall(NpoNetFinish(net));
+  PetscFunctionReturn(0);
 }
