@@ -90,8 +90,8 @@ for f in jobs/*.sh; do
   if grep -q '^#SBATCH' "$f"; then
     checks=$((checks + 1))
     # The headers ask for a real cluster's task counts; the test node has $cpus CPUs.
-    sbatch --test-only --ntasks=2 "$f" >/dev/null 2>&1 && ok "sbatch --test-only $f" ||
-      bad "sbatch --test-only $f: $(sbatch --test-only --ntasks=2 "$f" 2>&1)"
+    sbatch --test-only --ntasks=1 --cpus-per-task=1 "$f" >/dev/null 2>&1 && ok "sbatch --test-only $f" ||
+      bad "sbatch --test-only $f: $(sbatch --test-only --ntasks=1 --cpus-per-task=1 "$f" 2>&1)"
   fi
 done
 
