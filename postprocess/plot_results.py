@@ -47,12 +47,19 @@ def problem_title(name, g):
 
 
 def plot_problem(name, g, path):
-    fig, ax = plt.subplots(figsize=(7.5, 4.8))
-    for method, m in solve_groups(g):
+    fig, ax = plt.subplots(figsize=(8.5, 5.2))
+    groups = list(solve_groups(g))
+    colors = plt.get_cmap("tab20").colors
+    converged_its = [int(m.attrs["iterations"]) for _, m in groups if int(m.attrs["converged"])]
+    for k, (method, m) in enumerate(groups):
         hist = m["residual_history"][()]
         style = "-" if int(m.attrs["converged"]) else ":"
         label = f"{method} ({int(m.attrs['iterations'])}{'' if int(m.attrs['converged']) else ', not conv.'})"
-        ax.semilogy(range(len(hist)), hist, style, lw=1.4, label=label)
+        ax.semilogy(range(len(hist)), hist, style, lw=1.4, label=label, color=colors[k % 20])
+    # A stalled method (e.g. 2000 iterations) would squash the others: show the converged
+    # ones in full and the stalled ones up to 1.5 times the slowest converged method.
+    if converged_its:
+        ax.set_xlim(0, 1.5 * max(converged_its) + 5)
     ax.axhline(1e-10, color="grey", lw=0.8, ls="--")
     ax.set_xlabel("iteration")
     ax.set_ylabel(r"$\|r_k\|_2 / \|b\|_2$")
