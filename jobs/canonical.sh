@@ -17,11 +17,7 @@ JOB_SCRIPT=canonical.sh
 )"
 job_environment
 OPTIONS_FILE=${1:-${OPTIONS_FILE:-}}
-extra=()
-if [ -n "$OPTIONS_FILE" ]; then
-  require_file "options file" "$OPTIONS_FILE"
-  extra=(-options_file "$(realpath "$OPTIONS_FILE")")
-fi
+options_file_args "$OPTIONS_FILE"
 require_exe poisson_solve
 out=$(job_results_dir canonical)
 mkdir -p "$out"

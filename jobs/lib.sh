@@ -65,6 +65,41 @@ job_environment() {
   export POISSON_ROOT POISSON_BIN PYTHON
 }
 
+# options_file_args FILE: sets the array `extra` to (-options_file FILE), or to () when FILE
+# is empty; a FILE that cannot be read fails at once.
+options_file_args() {
+  extra=()
+  if [ -n "${1:-}" ]; then
+    require_file "options file" "$1"
+    extra=(-options_file "$(realpath "$1")")
+  fi
+}
+
+# run_scaling strong|weak OPTIONS_FILE: poisson_solve with one method (the options file) on
+# the constant problem for each task count of scaling_task_list, then the scaling plots.
+# strong: n = N_STRONG at every count; weak: n = sqrt(P * N_PER_TASK), rounded to even.
+run_scaling() {
+  local kind=$1 max np n out tasks
+  require_file "options file" "${2:-}"
+  require_exe poisson_solve
+  max=$(job_tasks)
+  IFS=, read -r -a tasks <<<"$(scaling_task_list)"
+  out=$(job_results_dir "$kind")
+  mkdir -p "$out"
+  for np in "${tasks[@]}"; do
+    [ "$np" -le "$max" ] || fail "TASK_LIST asks for $np tasks, the job has $max"
+    if [ "$kind" = strong ]; then
+      n=${N_STRONG:-2048}
+    else
+      n=$("$PYTHON" -c "import math; n = round(math.sqrt($np * ${N_PER_TASK:-1048576})); print(n + n % 2)")
+    fi
+    echo "$kind scaling: n = $n on $np task(s) -> $out/np$np.h5"
+    launch "$np" "$POISSON_BIN/poisson_solve" -problem constant -n "$n" \
+      -options_file "$(realpath "$2")" -o "$out/np$np.h5"
+  done
+  "$PYTHON" "$POISSON_ROOT/postprocess/plot_scaling.py" --kind "$kind" "$out"
+}
+
 # TASK_LIST, else 1, 2, 4, ... up to the job's task count (strong and weak scaling).
 scaling_task_list() {
   local max p list=1

@@ -19,11 +19,7 @@ JOB_SCRIPT=spectra.sh
 )"
 job_environment
 OPTIONS_FILE=${1:-${OPTIONS_FILE:-}}
-extra=()
-if [ -n "$OPTIONS_FILE" ]; then
-  require_file "options file" "$OPTIONS_FILE"
-  extra=(-options_file "$(realpath "$OPTIONS_FILE")")
-fi
+options_file_args "$OPTIONS_FILE"
 [ -n "${METHODS:-}" ] && extra+=(-methods "$METHODS")
 require_exe poisson_spectra
 out=$(job_results_dir spectra)

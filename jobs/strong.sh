@@ -15,18 +15,4 @@ JOB_SCRIPT=strong.sh
   echo "$r/jobs/lib.sh"
 )"
 job_environment
-OPTIONS_FILE=${1:-${OPTIONS_FILE:-}}
-require_file "options file" "$OPTIONS_FILE"
-require_exe poisson_solve
-N_STRONG=${N_STRONG:-2048}
-max=$(job_tasks)
-IFS=, read -r -a tasks <<<"$(scaling_task_list)"
-out=$(job_results_dir strong)
-mkdir -p "$out"
-for np in "${tasks[@]}"; do
-  [ "$np" -le "$max" ] || fail "TASK_LIST asks for $np tasks, the job has $max"
-  echo "strong scaling: n = $N_STRONG on $np task(s) -> $out/np$np.h5"
-  launch "$np" "$POISSON_BIN/poisson_solve" -problem constant -n "$N_STRONG" \
-    -options_file "$(realpath "$OPTIONS_FILE")" -o "$out/np$np.h5"
-done
-"$PYTHON" "$POISSON_ROOT/postprocess/plot_scaling.py" --kind strong "$out"
+run_scaling strong "${1:-${OPTIONS_FILE:-}}"

@@ -24,11 +24,7 @@ N_LIST=${N_LIST:-32,64,128,256}
 METHODS=${METHODS:-none,jacobi,icc,gamg,hypre}
 PROBLEM=${PROBLEM:-constant}
 OPTIONS_FILE=${1:-${OPTIONS_FILE:-}}
-extra=()
-if [ -n "$OPTIONS_FILE" ]; then
-  require_file "options file" "$OPTIONS_FILE"
-  extra=(-options_file "$(realpath "$OPTIONS_FILE")")
-fi
+options_file_args "$OPTIONS_FILE"
 require_exe poisson_solve
 [ "${KAPPA:-0}" = 1 ] && require_exe poisson_spectra
 IFS=, read -r -a sizes <<<"$N_LIST"

@@ -18,11 +18,7 @@ JOB_SCRIPT=train.sh
 )"
 job_environment
 OPTIONS_FILE=${1:-${OPTIONS_FILE:-}}
-extra=()
-if [ -n "$OPTIONS_FILE" ]; then
-  require_file "options file" "$OPTIONS_FILE"
-  extra=(-options_file "$(realpath "$OPTIONS_FILE")")
-fi
+options_file_args "$OPTIONS_FILE"
 require_exe npo_train
 threads=${THREADS:-${SLURM_CPUS_PER_TASK:-1}}
 export OPENBLAS_NUM_THREADS=$threads

@@ -16,19 +16,4 @@ JOB_SCRIPT=weak.sh
   echo "$r/jobs/lib.sh"
 )"
 job_environment
-OPTIONS_FILE=${1:-${OPTIONS_FILE:-}}
-require_file "options file" "$OPTIONS_FILE"
-require_exe poisson_solve
-N_PER_TASK=${N_PER_TASK:-1048576}
-max=$(job_tasks)
-IFS=, read -r -a tasks <<<"$(scaling_task_list)"
-out=$(job_results_dir weak)
-mkdir -p "$out"
-for np in "${tasks[@]}"; do
-  [ "$np" -le "$max" ] || fail "TASK_LIST asks for $np tasks, the job has $max"
-  n=$("$PYTHON" -c "import math; n = round(math.sqrt($np * $N_PER_TASK)); print(n + n % 2)")
-  echo "weak scaling: n = $n on $np task(s) -> $out/np$np.h5"
-  launch "$np" "$POISSON_BIN/poisson_solve" -problem constant -n "$n" \
-    -options_file "$(realpath "$OPTIONS_FILE")" -o "$out/np$np.h5"
-done
-"$PYTHON" "$POISSON_ROOT/postprocess/plot_scaling.py" --kind weak "$out"
+run_scaling weak "${1:-${OPTIONS_FILE:-}}"

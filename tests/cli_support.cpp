@@ -1,5 +1,7 @@
 #include "cli_support.h"
 
+#include "io/hdf5_query.h"
+
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <sys/wait.h>
@@ -49,16 +51,7 @@ bool AnyFileStartingWith(const std::string &dir, const std::string &stem)
 
 double ReadGroupAttribute(const std::string &file, const std::string &group, const char *name)
 {
-  double value = NAN;
-  hid_t  f     = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) return value;
-  hid_t a = H5Aopen_by_name(f, group.c_str(), name, H5P_DEFAULT, H5P_DEFAULT);
-  if (a >= 0) {
-    H5Aread(a, H5T_NATIVE_DOUBLE, &value);
-    H5Aclose(a);
-  }
-  H5Fclose(f);
-  return value;
+  return HDF5FileAttribute(file.c_str(), group.c_str(), name);
 }
 
 void ExpectCleanFailure(const std::string &program, const std::string &args,

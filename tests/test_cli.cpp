@@ -79,6 +79,19 @@ TEST(BadInput, UnwritableOutput)
   EXPECT_FALSE(FileExists("/nonexistent/dir/r.h5"));
 }
 
+TEST(BadInput, UnknownOperatorForm)
+{
+  ExpectCleanFailure("-problem constant -operator dense", "unknown -operator 'dense'");
+}
+
+TEST(BadInput, BenchmarkUnknownPartAndNoIterations)
+{
+  ::ExpectCleanFailure("poisson_bench", "-bench_parts stream,nope",
+                       "unknown -bench_parts entry 'nope'");
+  ::ExpectCleanFailure("poisson_bench", "-bench_parts iteration -bench_iterations 0",
+                       "-bench_iterations and -bench_reps must be positive");
+}
+
 TEST(BadInput, UnknownPCTypeInMethodOverride)
 {
   ExpectCleanFailure("-problem constant -methods jacobi -jacobi_pc_type nosuchpc", "nosuchpc");

@@ -5,29 +5,18 @@
 #include "problems/problem.h"
 #include "solve/method.h"
 #include "solve/solve_run.h"
+#include "test_fixtures.h"
 #include "test_support.h"
 
 namespace {
 
-struct FixtureSolve {
-  Problem     problem;
-  SolveRecord rec;
-};
-
-// Solves the fixture's problem with the shipped method file `method`.
+// Solves the fixture's problem (n = 32, contrast 100) with the shipped method file `method`.
 void SolveFixture(const std::string &file, const char *problem, const char *method,
-                  SolveRecord *rec, PetscReal contrast = 100.0)
+                  SolveRecord *rec)
 {
-  ProblemOptions opts;
-  Problem        p;
-  ASSERT_EQ(0, ProblemOptionsFromCommandLine(PETSC_COMM_WORLD, problem, &opts));
-  opts.contrast = contrast;
-  PetscStrncpy(opts.rhs, "file", sizeof(opts.rhs));
-  PetscStrncpy(opts.rhs_file, file.c_str(), sizeof(opts.rhs_file));
-  ASSERT_EQ(0, ProblemCreate(PETSC_COMM_WORLD, &opts, &p));
-  ASSERT_EQ(0, MethodLoad(PETSC_COMM_WORLD, MethodDefaultDirectory(), method));
-  std::string prefix = std::string(method) + "_";
-  ASSERT_EQ(0, SolveRun(&p, method, prefix.c_str(), PETSC_FALSE, rec));
+  Problem p;
+  ASSERT_EQ(0, CreateTestProblem(PETSC_COMM_WORLD, problem, 32, file, &p));
+  ASSERT_EQ(0, SolveWithMethodFile(&p, method, rec));
   ASSERT_EQ(0, ProblemDestroy(&p));
 }
 

@@ -6,18 +6,15 @@
 #include "problems/problem.h"
 #include "solve/method.h"
 #include "solve/solve_run.h"
+#include "test_fixtures.h"
 #include "test_support.h"
 
 namespace {
 
 Problem Make(const char *name, const char *op, PetscInt n = 32)
 {
-  ProblemOptions opts;
-  Problem        p;
-  EXPECT_EQ(0, ProblemOptionsFromCommandLine(PETSC_COMM_WORLD, name, &opts));
-  opts.n = n;
-  PetscStrncpy(opts.operator_type, op, sizeof(opts.operator_type));
-  EXPECT_EQ(0, ProblemCreate(PETSC_COMM_WORLD, &opts, &p));
+  Problem p;
+  EXPECT_EQ(0, CreateTestProblem(PETSC_COMM_WORLD, name, n, "", &p, op));
   return p;
 }
 
@@ -59,9 +56,7 @@ TEST(Stencil, SameIterationsAndHistoryAsAIJ)
       int         k = 0;
       for (const char *op : {"aij", "stencil"}) {
         Problem p = Make(name, op);
-        ASSERT_EQ(0, MethodLoad(PETSC_COMM_WORLD, MethodDefaultDirectory(), method));
-        std::string prefix = std::string(method) + "_";
-        ASSERT_EQ(0, SolveRun(&p, method, prefix.c_str(), PETSC_FALSE, &rec[k++]));
+        ASSERT_EQ(0, SolveWithMethodFile(&p, method, &rec[k++]));
         ProblemDestroy(&p);
       }
       // Plain CG on the variable problem is summation-order sensitive (fixtures/README.md):

@@ -41,20 +41,6 @@ std::vector<double> ReadDataset(const std::string &file, const char *dataset)
   return out;
 }
 
-double ReadRootAttribute(const std::string &file, const char *name)
-{
-  double value = NAN;
-  hid_t  f     = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) return value;
-  hid_t a = H5Aopen_by_name(f, "/", name, H5P_DEFAULT, H5P_DEFAULT);
-  if (a >= 0) {
-    H5Aread(a, H5T_NATIVE_DOUBLE, &value);
-    H5Aclose(a);
-  }
-  H5Fclose(f);
-  return value;
-}
-
 std::vector<double> GatherNatural(DM da, Vec v)
 {
   Vec        natural, all;

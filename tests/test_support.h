@@ -19,8 +19,6 @@ std::string FixturePath(const char *file);
 
 // Reads a whole dataset of doubles (any rank) from an HDF5 file on every process.
 std::vector<double> ReadDataset(const std::string &file, const char *dataset);
-// Reads an integer/real scalar attribute of the root group.
-double ReadRootAttribute(const std::string &file, const char *name);
 
 // Gathers a global DMDA vector in natural ordering onto every process.
 std::vector<double> GatherNatural(DM da, Vec v);

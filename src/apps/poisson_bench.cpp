@@ -33,6 +33,7 @@ static const char help[] = "Roofline and time-to-solution benchmark of the Poiss
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -40,6 +41,8 @@ static const char help[] = "Roofline and time-to-solution benchmark of the Poiss
 #include <vector>
 
 #include "core/app.h"
+#include "core/name_list.h"
+#include "io/hdf5_query.h"
 #include "problems/problem.h"
 
 #ifndef POISSON_BIN_DIR
@@ -61,16 +64,6 @@ struct TTSResult {
   double      setup = 0, solve = 0, maxrss_mb = 0;
   bool        ok = false;
 };
-
-std::vector<std::string> Split(const char *list)
-{
-  std::vector<std::string> out;
-  std::stringstream        ss(list);
-  std::string              item;
-  while (std::getline(ss, item, ','))
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
 
 // Triad a[i] = b[i] + s c[i]: 24 bytes per element counted (STREAM's convention: the
 // write-allocate read of a is not counted, and the same convention is used below).
@@ -156,20 +149,6 @@ PetscErrorCode TimeIterations(MPI_Comm comm, PetscInt n, PetscInt its, PetscInt 
   PetscFunctionReturn(0);
 }
 
-double ReadAttribute(const std::string &file, const std::string &group, const char *name)
-{
-  double value = -1;
-  hid_t  f     = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) return value;
-  hid_t a = H5Aopen_by_name(f, group.c_str(), name, H5P_DEFAULT, H5P_DEFAULT);
-  if (a >= 0) {
-    H5Aread(a, H5T_NATIVE_DOUBLE, &value);
-    H5Aclose(a);
-  }
-  H5Fclose(f);
-  return value;
-}
-
 // One method in its own poisson_solve process; the high-water mark comes from wait4().
 TTSResult TimeToSolution(const std::string &method, PetscInt n, PetscReal rtol, int ranks)
 {
@@ -191,13 +170,15 @@ TTSResult TimeToSolution(const std::string &method, PetscInt n, PetscReal rtol, 
   int           status = 0;
   struct rusage ru;
   if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) return r;
-  const std::string g = "/constant/" + method;
-  r.iterations        = (PetscInt)ReadAttribute(out, g, "iterations");
-  r.converged         = (int)ReadAttribute(out, g, "converged");
-  r.setup             = ReadAttribute(out, g, "setup_seconds");
-  r.solve             = ReadAttribute(out, g, "solve_seconds");
-  r.maxrss_mb         = ru.ru_maxrss / 1024.0;
-  r.ok                = r.iterations >= 0;
+  const std::string g   = "/constant/" + method;
+  const double      its = HDF5FileAttribute(out.c_str(), g.c_str(), "iterations");
+  if (std::isnan(its)) return r;
+  r.iterations = (PetscInt)its;
+  r.converged  = (int)HDF5FileAttribute(out.c_str(), g.c_str(), "converged");
+  r.setup      = HDF5FileAttribute(out.c_str(), g.c_str(), "setup_seconds");
+  r.solve      = HDF5FileAttribute(out.c_str(), g.c_str(), "solve_seconds");
+  r.maxrss_mb  = ru.ru_maxrss / 1024.0;
+  r.ok         = r.iterations >= 0;
   std::remove(out.c_str());
   return r;
 }
@@ -255,7 +236,11 @@ static PetscErrorCode RunBench(MPI_Comm comm)
   PetscOptionsEnd();
   PetscCheck(its > 0 && reps > 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "-bench_iterations and -bench_reps must be positive");
-  const std::vector<std::string> want = Split(parts);
+  const std::vector<std::string> want = SplitNameList(parts);
+  for (const std::string &p : want)
+    PetscCheck(p == "stream" || p == "iteration" || p == "tts", comm, PETSC_ERR_ARG_UNKNOWN_TYPE,
+               "unknown -bench_parts entry '%s' (known: stream, iteration, tts)", p.c_str());
+  PetscCheck(!want.empty(), comm, PETSC_ERR_USER_INPUT, "-bench_parts lists no part");
   auto has = [&](const char *p) { return std::find(want.begin(), want.end(), p) != want.end(); };
 
   std::ostringstream json;
@@ -278,7 +263,7 @@ static PetscErrorCode RunBench(MPI_Comm comm)
                           "stencil/aij"));
     json << "  \"bytes_per_unknown\": {\"vectors\": 144, \"aij_extra_per_nonzero\": 12, "
             "\"aij_extra_per_row\": 4},\n  \"iteration\": [\n";
-    const std::vector<std::string> ns = Split(sizes);
+    const std::vector<std::string> ns = SplitNameList(sizes);
     for (size_t k = 0; k < ns.size(); k++) {
       IterationResult r;
       PetscCall(TimeIterations(comm, (PetscInt)std::stol(ns[k]), its, reps, &r));
@@ -301,7 +286,7 @@ static PetscErrorCode RunBench(MPI_Comm comm)
     PetscCheck(size == 1, comm, PETSC_ERR_ARG_WRONG,
                "the tts part launches its own solves: run poisson_bench on one rank and set "
                "-bench_tts_ranks");
-    const std::vector<std::string> ms = Split(methods);
+    const std::vector<std::string> ms = SplitNameList(methods);
     std::vector<TTSResult>         rows;
     PetscCall(PetscPrintf(comm,
                           "\ntime-to-solution, constant problem n = %" PetscInt_FMT

@@ -32,7 +32,6 @@ static const char help[] =
 #include <string>
 #include <vector>
 
-#include "core/app.h"
 #include "core/name_list.h"
 #include "io/results_file.h"
 #include "io/run_metadata.h"
@@ -225,16 +224,5 @@ static PetscErrorCode RunStudy(MPI_Comm comm, ResultsFile *rf)
 
 int main(int argc, char **argv)
 {
-  ResultsFile    rf;
-  PetscErrorCode ierr;
-
-  PetscCall(PoissonInitialize(&argc, &argv, help));
-  PetscCall(PetscMemzero(&rf, sizeof(rf)));
-  ierr = RunStudy(PETSC_COMM_WORLD, &rf);
-  if (ierr) {
-    ResultsFileDiscard(&rf, ierr);
-    return PoissonExitOnError(ierr);
-  }
-  PetscCall(PoissonFinalize());
-  return 0;
+  return ResultsFileMain(argc, argv, help, RunStudy);
 }

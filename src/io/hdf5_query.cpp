@@ -1,5 +1,7 @@
 #include "io/hdf5_query.h"
 
+#include <cmath>
+
 PetscErrorCode HDF5DatasetShape(PetscViewer viewer, const char *path, PetscInt *ndims,
                                 PetscInt dims[8])
 {
@@ -33,4 +35,18 @@ PetscErrorCode HDF5DatasetSize(PetscViewer viewer, const char *path, PetscInt *s
   *size = 1;
   for (PetscInt k = 0; k < ndims; k++) *size *= dims[k];
   PetscFunctionReturn(0);
+}
+
+double HDF5FileAttribute(const char *file, const char *group, const char *name)
+{
+  double value = NAN;
+  hid_t  f     = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) return value;
+  hid_t a = H5Aopen_by_name(f, group, name, H5P_DEFAULT, H5P_DEFAULT);
+  if (a >= 0) {
+    if (H5Aread(a, H5T_NATIVE_DOUBLE, &value) < 0) value = NAN;
+    H5Aclose(a);
+  }
+  H5Fclose(f);
+  return value;
 }

@@ -132,3 +132,20 @@ void ResultsFileDiscard(ResultsFile *rf, PetscErrorCode error)
   }
   if (!rank && rf->tmp_path[0]) (void)remove(rf->tmp_path);
 }
+
+int ResultsFileMain(int argc, char **argv, const char *help,
+                    PetscErrorCode (*run)(MPI_Comm comm, ResultsFile *rf))
+{
+  ResultsFile    rf;
+  PetscErrorCode ierr;
+
+  PetscCall(PoissonInitialize(&argc, &argv, help));
+  PetscCall(PetscMemzero(&rf, sizeof(rf)));
+  ierr = run(PETSC_COMM_WORLD, &rf);
+  if (ierr) {
+    ResultsFileDiscard(&rf, ierr);
+    return PoissonExitOnError(ierr);
+  }
+  PetscCall(PoissonFinalize());
+  return 0;
+}

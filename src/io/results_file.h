@@ -24,6 +24,11 @@ PetscErrorCode ResultsFileAbort(ResultsFile *rf);
 // may be gone or stuck in a collective call.
 void ResultsFileDiscard(ResultsFile *rf, PetscErrorCode error);
 
+// main() of an executable that writes one results file: PoissonInitialize, run(comm, rf),
+// PoissonFinalize; on an error the temporary is discarded and the exit status is 1.
+int ResultsFileMain(int argc, char **argv, const char *help,
+                    PetscErrorCode (*run)(MPI_Comm comm, ResultsFile *rf));
+
 // Attributes of the group `group` (created if absent).
 PetscErrorCode ResultsFileWriteInt(ResultsFile *rf, const char *group, const char *name,
                                    PetscInt value);

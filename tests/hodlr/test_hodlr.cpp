@@ -14,6 +14,7 @@
 #include "problems/problem.h"
 #include "solve/method.h"
 #include "solve/solve_run.h"
+#include "test_fixtures.h"
 #include "test_support.h"
 
 namespace {
@@ -28,14 +29,7 @@ const PetscReal kRefKappa[] = {46.58, 23.42, 9.64, 3.85, 1.95}; // SPEC.md, refe
 // The n = 32 constant-coefficient problem (the operator of the canonical case).
 void CreateProblem(MPI_Comm comm, const char *name, Problem *p, const std::string &bfile = "")
 {
-  ProblemOptions opts;
-  ASSERT_EQ(0, ProblemOptionsFromCommandLine(comm, name, &opts));
-  opts.n = 32;
-  if (!bfile.empty()) {
-    PetscStrncpy(opts.rhs, "file", sizeof(opts.rhs));
-    PetscStrncpy(opts.rhs_file, bfile.c_str(), sizeof(opts.rhs_file));
-  }
-  ASSERT_EQ(0, ProblemCreate(comm, &opts, p));
+  ASSERT_EQ(0, CreateTestProblem(comm, name, 32, bfile, p));
 }
 
 // A PC hodlr on A with the given build and rank (prefix "th_" so options can be added).

@@ -21,6 +21,7 @@
 #include "problems/problem.h"
 #include "solve/method.h"
 #include "solve/solve_run.h"
+#include "test_fixtures.h"
 #include "test_support.h"
 
 namespace {
@@ -109,18 +110,9 @@ void ExpectLoadFails(const std::string &path, PetscErrorCode code)
 void SolveCanonical(const std::string &file, const char *method, SolveRecord *rec,
                     const std::string &extra = "")
 {
-  ProblemOptions opts;
-  Problem        p;
-  ASSERT_EQ(0, ProblemOptionsFromCommandLine(PETSC_COMM_WORLD, "constant", &opts));
-  PetscStrncpy(opts.rhs, "file", sizeof(opts.rhs));
-  PetscStrncpy(opts.rhs_file, file.c_str(), sizeof(opts.rhs_file));
-  ASSERT_EQ(0, ProblemCreate(PETSC_COMM_WORLD, &opts, &p));
-  ASSERT_EQ(0, MethodLoad(PETSC_COMM_WORLD, MethodDefaultDirectory(), method));
-  if (!extra.empty()) {
-    ASSERT_EQ(0, PetscOptionsInsertString(NULL, extra.c_str()));
-  }
-  std::string prefix = std::string(method) + "_";
-  ASSERT_EQ(0, SolveRun(&p, method, prefix.c_str(), PETSC_FALSE, rec));
+  Problem p;
+  ASSERT_EQ(0, CreateTestProblem(PETSC_COMM_WORLD, "constant", 32, file, &p));
+  ASSERT_EQ(0, SolveWithMethodFile(&p, method, rec, extra));
   ASSERT_EQ(0, ProblemDestroy(&p));
 }
 
@@ -463,13 +455,9 @@ TEST(NpoSolve, BlockJacobiSubdomainNetworks)
   // (rows x 32, width from the stencil). At 1 rank this is the global network (30).
   REQUIRE_FIXTURE(file, "a_n32_seed42_const.h5");
   REQUIRE_FIXTURE(weights, "npo_weights.h5");
-  ProblemOptions opts;
-  Problem        p;
-  SolveRecord    rec;
-  ASSERT_EQ(0, ProblemOptionsFromCommandLine(PETSC_COMM_WORLD, "constant", &opts));
-  PetscStrncpy(opts.rhs, "file", sizeof(opts.rhs));
-  PetscStrncpy(opts.rhs_file, file.c_str(), sizeof(opts.rhs_file));
-  ASSERT_EQ(0, ProblemCreate(PETSC_COMM_WORLD, &opts, &p));
+  Problem     p;
+  SolveRecord rec;
+  ASSERT_EQ(0, CreateTestProblem(PETSC_COMM_WORLD, "constant", 32, file, &p));
   ASSERT_EQ(0, PetscOptionsInsertString(NULL, "-npobj_ksp_type fcg -npobj_ksp_fcg_mmax 1 "
                                               "-npobj_pc_type bjacobi -npobj_sub_pc_type npo"));
   // The reference network (the default checkpoint is the project's own, models/).

@@ -8,6 +8,7 @@
 #include "problems/problem.h"
 #include "solve/method.h"
 #include "solve/solve_run.h"
+#include "test_fixtures.h"
 #include "test_support.h"
 
 namespace {
@@ -16,18 +17,9 @@ namespace {
 // b when `file` is given, else the project's GRF (seed 42) at size n.
 void Solve(const std::string &file, PetscInt n, const char *method, SolveRecord *rec)
 {
-  ProblemOptions opts;
-  Problem        p;
-  ASSERT_EQ(0, ProblemOptionsFromCommandLine(PETSC_COMM_WORLD, "constant", &opts));
-  opts.n = n;
-  if (!file.empty()) {
-    PetscStrncpy(opts.rhs, "file", sizeof(opts.rhs));
-    PetscStrncpy(opts.rhs_file, file.c_str(), sizeof(opts.rhs_file));
-  }
-  ASSERT_EQ(0, ProblemCreate(PETSC_COMM_WORLD, &opts, &p));
-  ASSERT_EQ(0, MethodLoad(PETSC_COMM_WORLD, MethodDefaultDirectory(), method));
-  std::string prefix = std::string(method) + "_";
-  ASSERT_EQ(0, SolveRun(&p, method, prefix.c_str(), PETSC_FALSE, rec));
+  Problem p;
+  ASSERT_EQ(0, CreateTestProblem(PETSC_COMM_WORLD, "constant", n, file, &p));
+  ASSERT_EQ(0, SolveWithMethodFile(&p, method, rec));
   ASSERT_EQ(0, ProblemDestroy(&p));
 }
 

@@ -6,20 +6,16 @@
 #include "problems/problem.h"
 #include "solve/method.h"
 #include "spectra/spectra.h"
+#include "test_fixtures.h"
 #include "test_support.h"
 
 namespace {
 
 struct TestProblem {
   Problem p;
-  TestProblem(MPI_Comm comm, const char *name, PetscInt n, PetscReal contrast = 100.0)
+  TestProblem(MPI_Comm comm, const char *name, PetscInt n)
   {
-    ProblemOptions opts;
-    EXPECT_EQ(0, ProblemOptionsFromCommandLine(comm, name, &opts));
-    opts.n        = n;
-    opts.contrast = contrast;
-    PetscStrncpy(opts.rhs, "grf", sizeof(opts.rhs));
-    EXPECT_EQ(0, ProblemCreate(comm, &opts, &p));
+    EXPECT_EQ(0, CreateTestProblem(comm, name, n, "", &p));
   }
   ~TestProblem()
   {
