@@ -43,6 +43,7 @@ static const char help[] = "Roofline and time-to-solution benchmark of the Poiss
 #include "core/app.h"
 #include "core/name_list.h"
 #include "io/hdf5_query.h"
+#include "io/run_metadata.h"
 #include "problems/problem.h"
 
 #ifndef POISSON_BIN_DIR
@@ -181,24 +182,6 @@ TTSResult TimeToSolution(const std::string &method, PetscInt n, PetscReal rtol, 
   r.ok         = r.iterations >= 0;
   std::remove(out.c_str());
   return r;
-}
-
-std::string MachineDescription()
-{
-  std::ifstream cpu("/proc/cpuinfo"), mem("/proc/meminfo");
-  std::string   line, model = "unknown", memory = "unknown";
-  while (std::getline(cpu, line))
-    if (line.rfind("model name", 0) == 0) {
-      model = line.substr(line.find(':') + 2);
-      break;
-    }
-  while (std::getline(mem, line))
-    if (line.rfind("MemTotal", 0) == 0) {
-      memory = line.substr(line.find(':') + 1);
-      memory = memory.substr(memory.find_first_not_of(' '));
-      break;
-    }
-  return model + ", " + std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) + " cores, " + memory;
 }
 
 } // namespace

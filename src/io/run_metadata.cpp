@@ -1,5 +1,9 @@
 #include "io/run_metadata.h"
 
+#include <unistd.h>
+
+#include <fstream>
+
 #include "core/name_list.h"
 #include "preconditioners/register.h"
 
@@ -22,4 +26,22 @@ PetscErrorCode ResultsFileWriteRunMetadata(ResultsFile *rf, const char *program,
   PetscCall(ResultsFileWriteString(rf, "/", "options", all));
   PetscCall(PetscFree(all));
   PetscFunctionReturn(0);
+}
+
+std::string MachineDescription(void)
+{
+  std::ifstream cpu("/proc/cpuinfo"), mem("/proc/meminfo");
+  std::string   line, model = "unknown", memory = "unknown";
+  while (std::getline(cpu, line))
+    if (line.rfind("model name", 0) == 0) {
+      model = line.substr(line.find(':') + 2);
+      break;
+    }
+  while (std::getline(mem, line))
+    if (line.rfind("MemTotal", 0) == 0) {
+      memory = line.substr(line.find(':') + 1);
+      memory = memory.substr(memory.find_first_not_of(' '));
+      break;
+    }
+  return model + ", " + std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) + " cores, " + memory;
 }

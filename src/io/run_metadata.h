@@ -5,6 +5,9 @@
 
 #include "io/results_file.h"
 
+// "CPU model, cores, memory" of this machine (from /proc), for benchmark records.
+std::string MachineDescription(void);
+
 // program, ranks, problems, methods (run order), versions (PETSc, SLEPc, libtorch) and
 // options (the whole options database).
 PetscErrorCode ResultsFileWriteRunMetadata(ResultsFile *rf, const char *program,

@@ -191,6 +191,41 @@ TEST(NpoForward, AnyGridShapeAndBatch)
   NpoNetDestroy(&net);
 }
 
+TEST(NpoForward, ResolutionConsistentInputScale)
+{
+  // input_grid n0: M(r) = (||r||/s) net(s r/||r||) with s = sqrt(rows cols)/n0.
+  REQUIRE_FIXTURE(file, "npo_weights.h5");
+  NpoNet net = LoadReference(file);
+  ASSERT_NE(net, nullptr);
+  std::vector<double> b = ReadDataset(file, "test/b_in"), z0(1024), z32(1024);
+  ASSERT_EQ(0, NpoNetApply(net, 32, 32, b.data(), z0.data()));
+  ASSERT_EQ(0, NpoNetSetInputGrid(net, 32));
+  EXPECT_EQ(NpoNetInputScale(net, 32, 32), 1.0);
+  ASSERT_EQ(0, NpoNetApply(net, 32, 32, b.data(), z32.data()));
+  EXPECT_EQ(z0, z32); // on the n0 grid the two normalisations agree bit for bit
+
+  // On a 64 x 64 grid, s = 2: the forward pass sees 2 r/||r||.
+  const PetscInt      N = 64 * 64;
+  std::vector<double> r(N), z(N), in(N), raw(N);
+  double              norm = 0;
+  for (PetscInt i = 0; i < N; i++)
+    norm += (r[i] = std::sin(0.11 * i) + 0.3 * std::cos(0.7 * i)) * r[i];
+  norm = std::sqrt(norm);
+  EXPECT_EQ(NpoNetInputScale(net, 64, 64), 2.0);
+  ASSERT_EQ(0, NpoNetApply(net, 64, 64, r.data(), z.data()));
+  for (PetscInt i = 0; i < N; i++) in[i] = 2.0 * r[i] / norm;
+  ASSERT_EQ(0, NpoNetForward(net, 1, 64, 64, in.data(), raw.data()));
+  for (double &v : raw) v *= norm / 2.0;
+  EXPECT_LE(RelativeDifference(z, raw), 1e-14);
+  // ... which is not the unit-norm wrapper's answer there.
+  std::vector<double> zu(N);
+  ASSERT_EQ(0, NpoNetSetInputGrid(net, 0));
+  ASSERT_EQ(0, NpoNetApply(net, 64, 64, r.data(), zu.data()));
+  EXPECT_GT(RelativeDifference(zu, z), 1e-3);
+  EXPECT_NE(0, NpoNetSetInputGrid(net, -1));
+  NpoNetDestroy(&net);
+}
+
 // ---------------------------------------------------------------------------------------
 // Checkpoints.
 
@@ -219,6 +254,7 @@ TEST(NpoCheckpoint, ProjectFormatRoundTrip)
   ASSERT_NE(net, nullptr);
   std::string path = ScratchPath("roundtrip");
   ASSERT_EQ(0, NpoNetSetProvenance(net, 32, "round-trip test"));
+  ASSERT_EQ(0, NpoNetSetInputGrid(net, 32));
   ASSERT_EQ(0, NpoNetSave(PETSC_COMM_WORLD, net, path.c_str()));
   NpoNet back = nullptr;
   ASSERT_EQ(0, NpoNetLoad(PETSC_COMM_WORLD, path.c_str(), &back));
@@ -230,6 +266,8 @@ TEST(NpoCheckpoint, ProjectFormatRoundTrip)
   EXPECT_EQ(a.checksum, b.checksum); // the same float32 weights, bit for bit
   EXPECT_EQ(a.num_params, b.num_params);
   EXPECT_EQ(b.train_grid, 32);
+  EXPECT_EQ(a.input_grid, 32);
+  EXPECT_EQ(b.input_grid, 32);
   std::vector<double> in = ReadDataset(file, "test/b_in"), z1(1024), z2(1024);
   ASSERT_EQ(0, NpoNetApply(net, 32, 32, in.data(), z1.data()));
   ASSERT_EQ(0, NpoNetApply(back, 32, 32, in.data(), z2.data()));

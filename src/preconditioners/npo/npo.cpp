@@ -26,6 +26,8 @@ typedef struct {
   char     loaded[PETSC_MAX_PATH_LEN];     // file `net` was read from
   PetscInt threads;                        // libtorch intra-op threads
   PetscInt grid_width;                     // -pc_npo_grid_width, 0 = infer
+  PetscInt input_grid;                     // -pc_npo_input_grid, -1 = the checkpoint's
+  PetscInt file_input_grid;                // the loaded checkpoint's input_grid
   NpoNet   net;
 
   // Field shape seen by the network on the applying process, and how it was found.
@@ -144,12 +146,17 @@ static PetscErrorCode PCSetUp_Npo(PC pc)
     PetscCheck(npo->checkpoint[0], comm, PETSC_ERR_USER_INPUT,
                "PC npo needs a network: give -pc_npo_checkpoint FILE");
     PetscCheck(!is_default || access(npo->checkpoint, R_OK) == 0, comm, PETSC_ERR_FILE_OPEN,
-               "the default NPO checkpoint %s (the reference network beside the repository) is "
-               "missing; give -pc_npo_checkpoint FILE",
+               "the default NPO checkpoint %s (the network shipped in models/) is missing; give "
+               "-pc_npo_checkpoint FILE",
                npo->checkpoint);
     PetscCall(NpoNetLoad(comm, npo->checkpoint, &npo->net));
     PetscCall(PetscStrncpy(npo->loaded, npo->checkpoint, sizeof(npo->loaded)));
+    NpoNetInfo info;
+    PetscCall(NpoNetGetInfo(npo->net, &info));
+    npo->file_input_grid = info.input_grid;
   }
+  PetscCall(
+      NpoNetSetInputGrid(npo->net, npo->input_grid >= 0 ? npo->input_grid : npo->file_input_grid));
 
   PetscCall(PCReset_Npo(pc));
   PetscCall(NpoFieldShape(pc, npo));
@@ -243,6 +250,11 @@ static PetscErrorCode PCSetFromOptions_Npo(PC pc, PetscOptionItems *PetscOptions
   PetscCall(PetscOptionsBoundedInt(
       "-pc_npo_grid_width", "Fast-axis length of the field (0: from the DMDA or the stencil)", "",
       npo->grid_width, &npo->grid_width, NULL, 0));
+  PetscCall(PetscOptionsBoundedInt(
+      "-pc_npo_input_grid",
+      "Input normalisation grid n0: the network sees r/||r|| times sqrt(N)/n0 (0: unit norm as "
+      "in the reference; -1: the checkpoint's own)",
+      "NpoNetSetInputGrid", npo->input_grid, &npo->input_grid, NULL, -1));
   PetscOptionsHeadEnd();
   PetscFunctionReturn(0);
 }
@@ -297,6 +309,14 @@ static PetscErrorCode PCView_Npo(PC pc, PetscViewer viewer)
   PetscCall(NpoViewPrintf(viewer,
                           "  checkpoint: %s (%s format), trained on n = %" PetscInt_FMT "\n",
                           info.path, info.format, info.train_grid));
+  if (info.input_grid > 0)
+    PetscCall(
+        NpoViewPrintf(viewer,
+                      "  input normalisation: resolution-consistent, s = sqrt(N)/%" PetscInt_FMT
+                      " = %g here (z = (||r||/s) net(s r/||r||))\n",
+                      info.input_grid, (double)NpoNetInputScale(npo->net, npo->rows, npo->cols)));
+  else
+    PetscCall(NpoViewPrintf(viewer, "  input normalisation: unit norm (as the reference)\n"));
   PetscCall(NpoViewPrintf(viewer, "  provenance: %s\n", info.provenance));
   PetscCall(NpoViewPrintf(viewer, "  libtorch %s, intra-op threads %" PetscInt_FMT "\n",
                           NpoLibtorchVersion(), npo->threads));
@@ -377,6 +397,7 @@ PETSC_EXTERN PetscErrorCode PCCreate_Npo(PC pc)
   PetscCall(PetscNew(&npo));
   PetscCall(PetscStrncpy(npo->checkpoint, NPO_DEFAULT_CHECKPOINT, sizeof(npo->checkpoint)));
   npo->threads      = 1;
+  npo->input_grid   = -1;
   npo->shape_source = "";
   pc->data          = npo;
 

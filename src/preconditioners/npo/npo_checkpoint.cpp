@@ -222,6 +222,11 @@ PetscErrorCode NpoCheckpointRead(MPI_Comm comm, const char *path, NpoCheckpoint 
     PetscCall(ReadHyperparameters(comm, path, file.get(), ck));
     ck->format     = NPO_FORMAT_NAME;
     ck->provenance = ReadStringAttribute(file.get(), "provenance");
+    ck->input_grid = 0;
+    if (HasAttribute(file.get(), "input_grid"))
+      PetscCall(ReadIntAttribute(comm, path, file.get(), "input_grid", &ck->input_grid));
+    PetscCheck(ck->input_grid >= 0, comm, PETSC_ERR_FILE_UNEXPECTED,
+               "NPO checkpoint %s: input_grid %" PetscInt_FMT " is negative", path, ck->input_grid);
     PetscCall(ReadTensors(comm, path, file.get(), "parameters", &ck->tensors));
     if (HasAttribute(file.get(), "train_epoch")) {
       PetscInt epoch = 0, step = 0;
@@ -279,6 +284,7 @@ PetscErrorCode NpoCheckpointWrite(MPI_Comm comm, const char *path, const NpoChec
         e |= WriteIntAttribute(f, "num_heads", ck.hp.num_heads);
         e |= WriteIntAttribute(f, "ffn_mult", ck.hp.ffn_mult);
         e |= WriteIntAttribute(f, "n_grid", ck.train_grid);
+        e |= WriteIntAttribute(f, "input_grid", ck.input_grid);
         e |= WriteIntAttribute(f, "n_params", nparams);
         e |= WriteStringAttribute(f, "provenance", ck.provenance);
         e |= WriteStringAttribute(f, "libtorch_version", libtorch_version ? libtorch_version : "");

@@ -6,6 +6,7 @@
 //      /                    attributes format = "poisson-npo", format_version = 1,
 //                           width, num_coarse, num_heads, ffn_mult (hyperparameters),
 //                           n_grid (training grid, 0 = unknown), n_params, provenance,
+//                           input_grid (optional; absent = 0, the unit-norm input),
 //                           libtorch_version (of the writer)
 //      /parameters/<name>   float32 datasets, <name> = torch parameter name
 //                           (e.g. "restrict.in_proj_weight"), torch shapes
@@ -31,9 +32,10 @@ struct NpoTensor {
 struct NpoCheckpoint {
   NpoHyperparameters     hp{};
   PetscInt               train_grid = 0;
-  std::string            format;     // "poisson-npo" or "reference-state_dict"
-  std::string            provenance; // free text
-  std::vector<NpoTensor> tensors;    // in name order
+  PetscInt               input_grid = 0; // input normalisation grid (npo_net.h: NpoNetApply)
+  std::string            format;         // "poisson-npo" or "reference-state_dict"
+  std::string            provenance;     // free text
+  std::vector<NpoTensor> tensors;        // in name order
   // Optional training state, written by npo_train for -npo_train_resume and ignored by the PC:
   // group /train_state (float32 tensors, e.g. the Adam moments), group /history (float64
   // arrays, one per quantity, one value per epoch), root attributes train_epoch, train_step

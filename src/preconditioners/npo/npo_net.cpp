@@ -111,6 +111,7 @@ struct _n_NpoNet {
   NpoModule          module{nullptr};
   PetscInt           num_params = 0;
   PetscInt           train_grid = 0;
+  PetscInt           input_grid = 0;
   std::string        format, path, provenance;
   unsigned long long checksum = 0;
 };
@@ -230,6 +231,7 @@ PetscErrorCode NpoNetLoad(MPI_Comm comm, const char *path, NpoNet *net)
     }
   }
   n->train_grid = ck.train_grid;
+  n->input_grid = ck.input_grid;
   n->format     = ck.format;
   n->path       = path;
   n->provenance = ck.provenance;
@@ -245,6 +247,7 @@ PetscErrorCode NpoNetSave(MPI_Comm comm, NpoNet net, const char *path)
   PetscFunctionBegin;
   ck.hp         = net->hp;
   ck.train_grid = net->train_grid;
+  ck.input_grid = net->input_grid;
   ck.format     = NPO_FORMAT_NAME;
   ck.provenance = net->provenance;
   try {
@@ -271,12 +274,29 @@ PetscErrorCode NpoNetSetProvenance(NpoNet net, PetscInt train_grid, const char *
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode NpoNetSetInputGrid(NpoNet net, PetscInt input_grid)
+{
+  PetscFunctionBegin;
+  PetscCheck(input_grid >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+             "NPO input normalisation grid must be >= 0 (0: unit norm), got %" PetscInt_FMT,
+             input_grid);
+  net->input_grid = input_grid;
+  PetscFunctionReturn(0);
+}
+
+PetscReal NpoNetInputScale(NpoNet net, PetscInt rows, PetscInt cols)
+{
+  if (net->input_grid <= 0) return 1.0;
+  return PetscSqrtReal((PetscReal)rows * (PetscReal)cols) / (PetscReal)net->input_grid;
+}
+
 PetscErrorCode NpoNetGetInfo(NpoNet net, NpoNetInfo *info)
 {
   PetscFunctionBegin;
   info->hp         = net->hp;
   info->num_params = net->num_params;
   info->train_grid = net->train_grid;
+  info->input_grid = net->input_grid;
   info->format     = net->format.c_str();
   info->path       = net->path.c_str();
   info->provenance = net->provenance.c_str();
@@ -331,11 +351,12 @@ PetscErrorCode NpoNetApply(NpoNet net, PetscInt rows, PetscInt cols, const Petsc
     for (PetscInt i = 0; i < N; i++) z[i] = 0;
     PetscFunctionReturn(0);
   }
-  // The network sees unit-norm float32 input (as in training); M is positively homogeneous.
+  // The network sees float32 input of norm s (as in training); M is positively homogeneous.
+  const PetscReal        s = NpoNetInputScale(net, rows, cols);
   std::vector<PetscReal> unit(r, r + N);
-  for (PetscReal &v : unit) v /= norm;
+  for (PetscReal &v : unit) v *= s / norm;
   PetscCall(NpoNetForward(net, 1, rows, cols, unit.data(), z));
-  for (PetscInt i = 0; i < N; i++) z[i] *= norm;
+  for (PetscInt i = 0; i < N; i++) z[i] *= norm / s;
   PetscFunctionReturn(0);
 }
 

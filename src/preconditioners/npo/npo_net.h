@@ -32,6 +32,7 @@ typedef struct {
   NpoHyperparameters hp;
   PetscInt           num_params; // number of trainable values
   PetscInt           train_grid; // n of the n x n grid the weights were trained on (0: unknown)
+  PetscInt           input_grid; // input normalisation grid n0 (0: unit norm), see NpoNetApply
   const char        *format;     // "poisson-npo" (project) or "reference-state_dict"
   const char        *path;       // file it was loaded from ("" when created in memory)
   const char        *provenance; // free text: origin, training, conversion history
@@ -50,6 +51,8 @@ PetscErrorCode NpoNetLoad(MPI_Comm comm, const char *path, NpoNet *net);
 // then rename). train_grid and provenance are stored with it.
 PetscErrorCode NpoNetSave(MPI_Comm comm, NpoNet net, const char *path);
 PetscErrorCode NpoNetSetProvenance(NpoNet net, PetscInt train_grid, const char *provenance);
+// Sets the input normalisation grid n0 (>= 0) used by NpoNetApply and NpoNetInputScale.
+PetscErrorCode NpoNetSetInputGrid(NpoNet net, PetscInt input_grid);
 PetscErrorCode NpoNetGetInfo(NpoNet net, NpoNetInfo *info);
 PetscErrorCode NpoNetDestroy(NpoNet *net);
 
@@ -57,10 +60,17 @@ PetscErrorCode NpoNetDestroy(NpoNet *net);
 // out[b] = net(float32(in[b])).
 PetscErrorCode NpoNetForward(NpoNet net, PetscInt batch, PetscInt rows, PetscInt cols,
                              const PetscReal *in, PetscReal *out);
-// The preconditioner M(r) = ||r|| net(r / ||r||), z = 0 for r = 0 (positively homogeneous
-// of degree 1, as in the reference's wrapper).
+// The preconditioner M(r) = (||r||/s) net(s r/||r||), z = 0 for r = 0 (positively homogeneous
+// of degree 1), with s = NpoNetInputScale(net, rows, cols).
+//   input_grid n0 = 0 (the reference's wrapper, SPEC.md): s = 1, the network sees unit-norm
+//     input, whose entries shrink like 1/sqrt(N) as the grid is refined.
+//   input_grid n0 > 0 (resolution-consistent): s = sqrt(rows cols)/n0, so the network sees
+//     input of the same root-mean-square size on every grid as on the n0 x n0 grid (a smooth
+//     field sampled on any grid looks the same to it). At rows = cols = n0, s = 1: the two
+//     agree on the training grid, and only the transfer to other grids differs.
 PetscErrorCode NpoNetApply(NpoNet net, PetscInt rows, PetscInt cols, const PetscReal *r,
                            PetscReal *z);
+PetscReal      NpoNetInputScale(NpoNet net, PetscInt rows, PetscInt cols);
 
 // libtorch intra-op threads of this process (torch::set_num_threads).
 PetscErrorCode NpoSetThreads(PetscInt threads);

@@ -27,14 +27,18 @@ PetscErrorCode NpoLinearizedSpectrum(NpoNet net, Mat A, PetscInt rows, PetscInt 
   PetscCall(PetscBLASIntCast(N, &bn));
   PetscCall(PetscTime(&t0));
 
-  // Columns M(e_j), column-major (LAPACK order), a batch of unit vectors at a time.
+  // Columns M(e_j) = net(s e_j)/s, column-major (LAPACK order), a batch of unit vectors at a
+  // time (s: the input scale of NpoNetApply, 1 for the reference's unit-norm input).
+  const PetscReal        scale = NpoNetInputScale(net, rows, cols);
   std::vector<PetscReal> Mlin((size_t)N * N), E((size_t)batch * N);
   for (PetscInt j0 = 0; j0 < N; j0 += batch) {
     PetscInt nb = PetscMin(batch, N - j0);
     std::fill(E.begin(), E.end(), 0.0);
-    for (PetscInt k = 0; k < nb; k++) E[(size_t)k * N + j0 + k] = 1.0;
+    for (PetscInt k = 0; k < nb; k++) E[(size_t)k * N + j0 + k] = scale;
     PetscCall(NpoNetForward(net, nb, rows, cols, E.data(), Mlin.data() + (size_t)j0 * N));
   }
+  if (scale != 1)
+    for (PetscReal &v : Mlin) v /= scale;
   PetscCall(PetscTime(&t1));
 
   // Nonsymmetry of the linearisation.

@@ -40,13 +40,15 @@ static PetscErrorCode PrintInfo(NpoNet net)
 
   PetscFunctionBeginUser;
   PetscCall(NpoNetGetInfo(net, &info));
-  PetscCall(PetscPrintf(
-      PETSC_COMM_WORLD,
-      "checkpoint %s (%s format)\n  width %" PetscInt_FMT ", num_coarse %" PetscInt_FMT
-      ", num_heads %" PetscInt_FMT ", ffn_mult %" PetscInt_FMT "\n  parameters %" PetscInt_FMT
-      ", checksum %016llx, trained on n = %" PetscInt_FMT "\n  provenance: %s\n",
-      info.path, info.format, info.hp.width, info.hp.num_coarse, info.hp.num_heads,
-      info.hp.ffn_mult, info.num_params, info.checksum, info.train_grid, info.provenance));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD,
+                        "checkpoint %s (%s format)\n  width %" PetscInt_FMT
+                        ", num_coarse %" PetscInt_FMT ", num_heads %" PetscInt_FMT
+                        ", ffn_mult %" PetscInt_FMT "\n  parameters %" PetscInt_FMT
+                        ", checksum %016llx, trained on n = %" PetscInt_FMT
+                        ", input_grid %" PetscInt_FMT " (0: unit-norm input)\n  provenance: %s\n",
+                        info.path, info.format, info.hp.width, info.hp.num_coarse,
+                        info.hp.num_heads, info.hp.ffn_mult, info.num_params, info.checksum,
+                        info.train_grid, info.input_grid, info.provenance));
   PetscFunctionReturn(0);
 }
 

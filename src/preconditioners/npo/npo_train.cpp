@@ -20,6 +20,7 @@ static const char help[] =
     "  -npo_train_lr, _lr_start, _lr_final, _warmup   schedule (2e-3, 2e-4, 5e-5, 10)\n"
     "  -npo_train_{condition,residual,data} BOOL, -npo_train_*_weight W   the three losses\n"
     "  -npo_train_{width,num_coarse,num_heads,ffn_mult}   architecture (32, 64, 4, 4)\n"
+    "  -npo_train_input_grid n0      input scaled to the RMS size of the n0 grid (0: unit norm)\n"
     "  -npo_train_resume FILE        continue from a checkpoint of the same run\n"
     "  -npo_train_stop_after E       stop after epoch E (the checkpoint is resumable)\n"
     "  -npo_train_init FILE          start from these weights (fresh optimizer: fine-tuning)\n"

@@ -175,6 +175,7 @@ std::string RunSignature(const NpoTrainOptions *o)
     << " data=" << (o->use_data ? o->w_data : 0.0) << " width=" << o->hp.width
     << " num_coarse=" << o->hp.num_coarse << " num_heads=" << o->hp.num_heads
     << " ffn_mult=" << o->hp.ffn_mult;
+  if (o->input_grid) s << " input_grid=" << o->input_grid;
   if (o->init[0]) s << " init=" << o->init;
   return s.str();
 }
@@ -227,6 +228,7 @@ PetscErrorCode WriteCheckpoint(MPI_Comm comm, const NpoTrainOptions *o, NpoNet n
   PetscCall(NpoNetGetInfo(net, &info));
   ck.hp            = info.hp;
   ck.train_grid    = info.train_grid;
+  ck.input_grid    = info.input_grid;
   ck.format        = NPO_FORMAT_NAME;
   ck.provenance    = provenance;
   ck.train_epoch   = epoch;
@@ -426,6 +428,11 @@ PetscErrorCode NpoTrainOptionsFromCommandLine(MPI_Comm comm, NpoTrainOptions *o)
   PetscCall(PetscOptionsString("-npo_train_init",
                                "Start from the weights of this checkpoint (fresh optimizer)", "",
                                o->init, o->init, sizeof(o->init), NULL));
+  PetscCall(PetscOptionsBoundedInt(
+      "-npo_train_input_grid",
+      "Input normalisation grid n0: the network sees unit samples times n/n0 (0: unit norm, "
+      "the reference's)",
+      "", o->input_grid, &o->input_grid, NULL, 0));
   PetscCall(PetscOptionsBool("-npo_train_evaluate",
                              "Only print the losses of the initial network on the training set", "",
                              o->evaluate, &o->evaluate, NULL));
@@ -515,6 +522,7 @@ PetscErrorCode NpoTrainRun(MPI_Comm comm, const NpoTrainOptions *o, NpoTrainHist
   } else
     PetscCall(NpoNetCreate(comm, &o->hp, o->seed, &net));
   std::unique_ptr<_n_NpoNet, void (*)(NpoNet)> guard(net, [](NpoNet n) { NpoNetDestroy(&n); });
+  PetscCall(NpoNetSetInputGrid(net, o->input_grid));
   NpoNetTorchTrain(net, true);
   std::vector<torch::Tensor> params;
   for (auto &kv : NpoNetTorchParameters(net)) params.push_back(kv.second);
@@ -572,8 +580,10 @@ PetscErrorCode NpoTrainRun(MPI_Comm comm, const NpoTrainOptions *o, NpoTrainHist
         torch::Tensor v   = set.x.index_select(0, idx);
         torch::Tensor tg  = set.t.index_select(0, idx);
         torch::Tensor kd  = set.kind.index_select(0, idx);
-        torch::Tensor z   = NpoNetTorchForward(net, v);
-        torch::Tensor Az  = torch::conv2d(z, stencil, {}, 1, 1);
+        // M(v) = net(s v)/s for the unit samples v (npo_net.h: NpoNetApply).
+        const double  s  = (double)NpoNetInputScale(net, set.n, set.n);
+        torch::Tensor z  = s == 1 ? NpoNetTorchForward(net, v) : NpoNetTorchForward(net, v * s) / s;
+        torch::Tensor Az = torch::conv2d(z, stencil, {}, 1, 1);
         // Per-sample relative squared errors (inputs have unit norm; divided anyway).
         torch::Tensor rres = (v - Az).pow(2).sum({1, 2, 3}) / v.pow(2).sum({1, 2, 3});
         torch::Tensor rdat = (z - tg).pow(2).sum({1, 2, 3}) / tg.pow(2).sum({1, 2, 3});

@@ -46,8 +46,9 @@ typedef struct {
   char               resume[PETSC_MAX_PATH_LEN]; // -npo_train_resume: checkpoint to continue
   PetscBool          quiet;                      // no progress lines
   char               init[PETSC_MAX_PATH_LEN];   // -npo_train_init: start from these weights
-  PetscBool          evaluate; // -npo_train_evaluate: only report the losses of the initial
-                               // network on the training set (no training, nothing written)
+  PetscInt           input_grid; // input normalisation grid n0 (npo_net.h), 0 = unit norm
+  PetscBool          evaluate;   // -npo_train_evaluate: only report the losses of the initial
+                                 // network on the training set (no training, nothing written)
 } NpoTrainOptions;
 
 // One value per epoch done (resumed runs include the epochs of the run they continue).
