@@ -172,11 +172,20 @@ TEST(Results, PrefixedOverrideWinsOverMethodFile)
 
 TEST(Help, ListsEveryOption)
 {
-  CliRun r = RunExecutable("poisson_solve",
-                           "-help -problem constant -methods none -o " + CliTempDir() + "/help.h5");
-  for (const char *opt : {"-problem", "-methods", "-n ", "-contrast", "-rhs ", "-rhs_file",
-                          "-grf_seed", "-grf_alpha", "-grf_tau", "-o "})
+  const std::string out = CliTempDir() + "/help.h5";
+  CliRun            r   = RunExecutable("poisson_solve", "-help -problem constant -methods "
+                                                                      "none,nystrom16,hodlr8,npo_fcg -o " +
+                                                             out);
+  EXPECT_EQ(r.status, 0) << r.out;
+  for (const char *opt :
+       {"-problem", "-methods", "-n ", "-contrast", "-rhs ", "-rhs_file", "-grf_seed", "-grf_alpha",
+        "-grf_tau", "-o ", "-none_ksp_type", "-nystrom16_pc_nystrom_rank", "-hodlr8_pc_hodlr_rank",
+        "-npo_fcg_pc_npo_checkpoint", "-npo_fcg_pc_npo_input_grid"})
     EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
+  // -help lists the options and solves nothing: no results file.
+  EXPECT_NE(access(out.c_str(), F_OK), 0);
+  EXPECT_EQ(r.out.find("results written to"), std::string::npos);
+  EXPECT_NE(r.out.find("nothing solved"), std::string::npos);
 }
 
 } // namespace

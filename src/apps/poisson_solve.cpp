@@ -185,13 +185,43 @@ static PetscErrorCode PrintRow(MPI_Comm comm, const SolveRecord *r)
   PetscFunctionReturn(0);
 }
 
+// -help: the options of every problem and method (each method's KSP and PC read their
+// options once, so PETSc prints them with the method's prefix); nothing is solved or written.
+static PetscErrorCode PrintStudyHelp(MPI_Comm comm, const RunOptions *ro)
+{
+  PetscFunctionBeginUser;
+  for (const std::string &pname : ro->problems) {
+    ProblemOptions popts;
+    PetscCall(ProblemOptionsFromCommandLine(comm, pname.c_str(), &popts));
+  }
+  for (const std::string &m : ro->methods) {
+    KSP         ksp;
+    std::string prefix = m.empty() ? "" : m + "_";
+    if (!m.empty()) PetscCall(MethodLoad(comm, ro->methods_dir, m.c_str()));
+    PetscCall(KSPCreate(comm, &ksp));
+    PetscCall(KSPSetOptionsPrefix(ksp, prefix.c_str()));
+    PetscCall(KSPSetFromOptions(ksp));
+    PetscCall(KSPDestroy(&ksp));
+  }
+  PetscCall(
+      PetscPrintf(comm, "\n-help: options listed, nothing solved (%s not written)\n", ro->output));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode RunStudy(MPI_Comm comm, ResultsFile *rf)
 {
   RunOptions ro;
+  PetscBool  help = PETSC_FALSE;
 
   PetscFunctionBeginUser;
   PetscCall(MethodSnapshotUserOptions());
   PetscCall(RunOptionsFromCommandLine(comm, &ro));
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  if (help) {
+    PetscCall(PrintStudyHelp(comm, &ro));
+    PetscCall(MethodFreeUserOptions());
+    PetscFunctionReturn(0);
+  }
   PetscCall(ResultsFileOpen(comm, ro.output, rf));
   PetscCall(ResultsFileWriteRunMetadata(rf, "poisson_solve", ro.problems, ro.methods));
   for (const std::string &pname : ro.problems) {

@@ -362,11 +362,16 @@ static PetscErrorCode PCHodlrGetInfo_Hodlr(PC pc, PCHodlrInfo *info)
     info->max_rank           = PetscMax(info->max_rank, nd.rank);
     info->max_numerical_rank = PetscMax(info->max_numerical_rank, nd.numrank);
   }
-  info->setup_seconds = h->setup_seconds;
-  info->build_seconds = h->build_seconds;
-  info->spd_checked   = h->spd_checked;
-  info->lambda_min    = h->lambda_min;
-  info->shift         = h->H->shift;
+  info->setup_seconds    = h->setup_seconds;
+  info->build_seconds    = h->build_seconds;
+  info->factor_seconds   = h->H->factor_seconds;
+  info->solve_seconds    = h->H->solve_seconds;
+  info->subtract_seconds = h->H->subtract_seconds;
+  info->other_seconds    = h->H->other_seconds;
+  info->solve_columns    = h->H->solve_columns;
+  info->spd_checked      = h->spd_checked;
+  info->lambda_min       = h->lambda_min;
+  info->shift            = h->H->shift;
   PetscFunctionReturn(0);
 }
 
@@ -439,6 +444,13 @@ static PetscErrorCode PCView_Hodlr(PC pc, PetscViewer viewer)
   PetscCall(HodlrViewPrintf(viewer, "  setup %.3f s (build %.3f s, definiteness check %.3f s)\n",
                             (double)h->setup_seconds, (double)h->build_seconds,
                             (double)(h->setup_seconds - h->build_seconds)));
+  if (h->build == PC_HODLR_BUILD_SCALABLE)
+    PetscCall(HodlrViewPrintf(viewer,
+                              "  build: factor %.3f s, %" PetscInt_FMT
+                              " solve columns %.3f s, subtraction of coarser levels %.3f s, "
+                              "SVDs and leaves %.3f s\n",
+                              (double)H.factor_seconds, H.solve_columns, (double)H.solve_seconds,
+                              (double)H.subtract_seconds, (double)H.other_seconds));
   if (h->spd_checked)
     PetscCall(HodlrViewPrintf(viewer, "  SPD check: lambda_min(MA) = %.4g%s\n",
                               (double)h->lambda_min, H.shift > 0 ? " (before the shift)" : ""));

@@ -18,9 +18,13 @@ typedef struct {
   PetscInt  max_numerical_rank;  // largest numerical rank of a block (sampled, scalable)
   PetscReal setup_seconds;       // build + definiteness check
   PetscReal build_seconds;       // build only
-  PetscBool spd_checked;         // lambda_min(MA) was estimated (SLEPc)
-  PetscReal lambda_min;          // that estimate
-  PetscReal shift;               // identity shift added when definiteness was lost (0 otherwise)
+  // Scalable build, parts of build_seconds: sparse factorization, solve columns, subtraction
+  // of the coarser levels, the rest (SVDs, leaves); 0 for the dense build.
+  PetscReal factor_seconds, solve_seconds, subtract_seconds, other_seconds;
+  PetscInt  solve_columns; // columns solved with the factor
+  PetscBool spd_checked;   // lambda_min(MA) was estimated (SLEPc)
+  PetscReal lambda_min;    // that estimate
+  PetscReal shift;         // identity shift added when definiteness was lost (0 otherwise)
 } PCHodlrInfo;
 
 PETSC_EXTERN PetscErrorCode PCCreate_Hodlr(PC pc);

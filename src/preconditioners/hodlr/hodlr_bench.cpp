@@ -95,14 +95,15 @@ static PetscErrorCode Sweep(const char *fixture, const std::vector<PetscInt> &ra
 static PetscErrorCode Scaling(const std::vector<PetscInt> &sizes, PetscInt rank, PetscBool solve,
                               PetscBool check)
 {
-  std::vector<double> logN, logT, logS;
+  std::vector<double> logN, logT, logS, logF, logV, logB;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscPrintf(
-      PETSC_COMM_WORLD,
-      "scalable build, rank %" PetscInt_FMT ", leaf 64\n"
-      "      n          N   build[s]  +check[s]  storage/N  levels  lmin(MA)    shift%s\n",
-      rank, solve ? "  CG its  solve[s]" : ""));
+  PetscCall(
+      PetscPrintf(PETSC_COMM_WORLD,
+                  "scalable build, rank %" PetscInt_FMT ", leaf 64\n"
+                  "      n          N   build[s]  +check[s]  storage/N  levels  lmin(MA)    shift"
+                  "  factor[s] cols  solves[s]  subtr.[s]  other[s]%s\n",
+                  rank, solve ? "  CG its  solve[s]" : ""));
   for (PetscInt n : sizes) {
     ProblemOptions o;
     Problem        p;
@@ -123,9 +124,11 @@ static PetscErrorCode Scaling(const std::vector<PetscInt> &sizes, PetscInt rank,
     PetscCall(PetscPrintf(
         PETSC_COMM_WORLD,
         "%7" PetscInt_FMT " %10" PetscInt_FMT " %10.3f %10.3f %10.1f %7" PetscInt_FMT
-        " %9.4f %9.2e",
+        " %9.4f %9.2e %10.3f %4" PetscInt_FMT " %10.3f %10.3f %9.3f",
         n, info.N, (double)info.build_seconds, (double)(info.setup_seconds - info.build_seconds),
-        (double)info.storage / info.N, info.levels, (double)info.lambda_min, (double)info.shift));
+        (double)info.storage / info.N, info.levels, (double)info.lambda_min, (double)info.shift,
+        (double)info.factor_seconds, info.solve_columns, (double)info.solve_seconds,
+        (double)info.subtract_seconds, (double)info.other_seconds));
     if (solve) {
       SolveRecord rec;
       PetscCall(SolveRun(&p, "hodlr", "hb_", PETSC_FALSE, &rec));
@@ -137,6 +140,9 @@ static PetscErrorCode Scaling(const std::vector<PetscInt> &sizes, PetscInt rank,
     logN.push_back(std::log((double)info.N));
     logT.push_back(std::log((double)info.build_seconds));
     logS.push_back(std::log((double)info.setup_seconds));
+    logF.push_back(std::log((double)info.factor_seconds));
+    logV.push_back(std::log((double)info.solve_seconds));
+    logB.push_back(std::log((double)info.subtract_seconds));
     PetscCall(ProblemDestroy(&p));
   }
   if (logN.size() >= 2) { // least-squares slope of log(time) against log(N)
@@ -152,10 +158,10 @@ static PetscErrorCode Scaling(const std::vector<PetscInt> &sizes, PetscInt rank,
       }
       return sxy / sxx;
     };
-    PetscCall(
-        PetscPrintf(PETSC_COMM_WORLD,
-                    "fitted log-log slope vs N: build %.3f, build + definiteness check %.3f\n",
-                    slope(logT), slope(logS)));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD,
+                          "fitted log-log slope vs N: build %.3f, build + definiteness check %.3f\n"
+                          "  parts of the build: factor %.3f, solves %.3f, subtraction %.3f\n",
+                          slope(logT), slope(logS), slope(logF), slope(logV), slope(logB)));
   }
   PetscFunctionReturn(0);
 }

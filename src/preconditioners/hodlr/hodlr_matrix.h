@@ -53,6 +53,10 @@ struct HodlrMatrix {
   std::vector<HodlrNode> nodes;                 // nodes[0] is the root
   PetscReal              shift             = 0; // added identity (definiteness fallback)
   char                   factor_solver[64] = "";
+  // Scalable build: seconds in the sparse factorization, the solve columns, the subtraction
+  // of the coarser levels (H_{<l} Omega) and the rest (SVDs, leaves, truncation).
+  PetscLogDouble factor_seconds = 0, solve_seconds = 0, subtract_seconds = 0, other_seconds = 0;
+  PetscInt       solve_columns = 0; // columns solved with the factor
 
   // Builds the tree of the rows x cols grid (rows: slow index i, cols: fast index j):
   // strips of whole rows (the reference), or geometric (longer side) bisection.
