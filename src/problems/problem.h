@@ -27,12 +27,12 @@ typedef struct {
 typedef struct {
   ProblemOptions opts;
   PetscReal      h;
-  DM             da; // n x n, star stencil of width 1
-  Mat            A;  // assembled 5-point operator (MATAIJ), symmetric positive definite
+  DM             da;  // n x n, star stencil of width 1
+  Mat            A;   // assembled 5-point operator (MATAIJ), symmetric positive definite
   Mat            Aop; // the operator CG multiplies with: A itself (-operator aij) or the
                       // matrix-free stencil MATSHELL (-operator stencil); A stays the
                       // preconditioning matrix, assembled once
-  Vec            b;  // right-hand side (global DMDA vector)
+  Vec b;              // right-hand side (global DMDA vector)
 } Problem;
 
 // Reads -n, -contrast, -rhs, -rhs_file, -rhs_dataset, -grf_seed, -grf_alpha, -grf_tau
