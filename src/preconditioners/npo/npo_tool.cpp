@@ -2,7 +2,7 @@
 //
 // Sample runs:
 //   npo_tool -checkpoint ../shared/fixtures/npo_weights.h5 -show
-//   npo_tool -checkpoint ../shared/fixtures/npo_weights.h5 -import models/npo_n32.h5
+//   npo_tool -checkpoint ../shared/fixtures/npo_weights.h5 -import npo_reference.h5
 //   npo_tool -checkpoint ../shared/fixtures/npo_weights.h5 -spectrum -n 32 -rhs file
 //            -rhs_file ../shared/fixtures/a_n32_seed42_const.h5
 //   npo_tool -checkpoint F -timing -n 256      (one network application vs one CG iteration)

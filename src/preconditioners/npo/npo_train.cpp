@@ -3,7 +3,8 @@
 //
 // Sample runs:
 //   npo_train -o models/npo_n32.h5                        (the reference's settings)
-//   npo_train -o models/npo_multigrid.h5 -npo_train_grids 16,32,64
+//   npo_train -o multires.h5 -npo_train_init models/npo_n32.h5 -npo_train_grids 32,64
+//             -npo_train_input_grid 32                    (models/README.md: npo_multires.h5)
 //   npo_train -o models/npo_n32.h5 -npo_train_resume models/npo_n32.h5   (after a kill)
 //
 // The checkpoint is written every -npo_train_checkpoint_every epochs under a temporary name
