@@ -92,6 +92,31 @@ TEST(NpoTrain, FewEpochsLowerTheLossAndWriteALoadableCheckpoint)
   std::remove(out.c_str());
 }
 
+TEST(NpoTrain, InputGridIsStoredAndScalesOnlyOtherGrids)
+{
+  // -npo_train_input_grid n0: on the n0 grid s = 1, so the run is bit-identical to the
+  // unit-norm one; on another grid (16 with n0 = 8: s = 2) the losses differ. The checkpoint
+  // carries n0, so the PC applies the same normalisation.
+  const std::string a = Scratch("unit"), b = Scratch("n0"), c = Scratch("n0other");
+  NpoTrainOptions   ou = SmallRun(a, 2), on = SmallRun(b, 2), oo = SmallRun(c, 2);
+  on.input_grid = 16;
+  oo.input_grid = 8;
+  NpoTrainHistory hu, hn, ho;
+  ASSERT_EQ(0, NpoTrainRun(PETSC_COMM_WORLD, &ou, &hu));
+  ASSERT_EQ(0, NpoTrainRun(PETSC_COMM_WORLD, &on, &hn));
+  ASSERT_EQ(0, NpoTrainRun(PETSC_COMM_WORLD, &oo, &ho));
+  EXPECT_EQ(hu.total, hn.total);
+  EXPECT_NE(hu.total, ho.total);
+  NpoNet net = nullptr;
+  ASSERT_EQ(0, NpoNetLoad(PETSC_COMM_WORLD, c.c_str(), &net));
+  NpoNetInfo info;
+  NpoNetGetInfo(net, &info);
+  EXPECT_EQ(info.input_grid, 8);
+  EXPECT_EQ(NpoNetInputScale(net, 16, 16), 2.0);
+  NpoNetDestroy(&net);
+  for (const std::string &f : {a, b, c}) std::remove(f.c_str());
+}
+
 TEST(NpoTrain, ResumeGivesTheUninterruptedHistory)
 {
   const std::string full = Scratch("full"), part = Scratch("part");
