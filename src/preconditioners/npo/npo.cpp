@@ -289,7 +289,7 @@ static PetscErrorCode PCView_Npo(PC pc, PetscViewer viewer)
   PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERSTRING, &string));
   if (!ascii && !string) PetscFunctionReturn(0);
   PetscCall(NpoViewPrintf(viewer, "  NPO neural preconditioning operator (arXiv:2502.01337): "
-                                  "z = ||r|| net(r/||r||) in float32, z = 0 for r = 0\n"));
+                                  "z = (||r||/s) net(s r/||r||) in float32, z = 0 for r = 0\n"));
   if (!npo->net) {
     PetscCall(NpoViewPrintf(viewer, "  checkpoint %s (not loaded yet)\n", npo->checkpoint));
     PetscFunctionReturn(0);

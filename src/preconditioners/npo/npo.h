@@ -1,5 +1,6 @@
 // PC type "npo": the neural preconditioning operator (SPEC.md: NPO; Li, Xiao, Lai & Wang,
-// arXiv:2502.01337) as a PETSc preconditioner, z = M(r) = ||r|| net(r/||r||) in float32.
+// arXiv:2502.01337) as a PETSc preconditioner, z = M(r) = (||r||/s) net(s r/||r||) in float32
+// (s = 1 as in the reference, or s = sqrt(N)/n0 for a network with input grid n0: npo_net.h).
 //
 // M is nonlinear (ReLU, attention, the normalisation), so use it inside flexible CG:
 //   -ksp_type fcg -ksp_fcg_mmax 1 -pc_type npo -pc_npo_checkpoint FILE
@@ -7,7 +8,8 @@
 //
 // Options:
 //   -pc_npo_checkpoint FILE    project checkpoint or the reference's npo_weights.h5 export
-//                              (default: the fixture beside the repository, see npo.cpp)
+//                              (default: models/npo_multires.h5, see CMakeLists.txt)
+//   -pc_npo_input_grid n0      input normalisation grid (-1: the checkpoint's own; 0: unit norm)
 //   -pc_npo_threads T          libtorch intra-op threads per process (default 1)
 //   -pc_npo_grid_width W       fast-axis length of the field (default: the DMDA of the
 //                              operator, else the stencil offset of its first row, else sqrt N)
