@@ -54,6 +54,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <type_traits>
 
 PetscErrorCode HodlrMatrix::BuildTree(PetscInt rows_, PetscInt cols_, PetscInt leaf_,
                                       bool geometric)
@@ -199,6 +200,17 @@ PetscErrorCode HodlrMatrix::Truncate(const HodlrOptions &opts)
 
 // Thin SVD of the m x n column-major matrix a (destroyed): u (m x min), s, vt (min x n).
 // jobu/jobvt as in LAPACK's dgesvd ("S" or "N").
+// LAPACK's divide-and-conquer SVD, which PETSc 3.18 does not wrap: for the full thin SVD of
+// a large block it is far faster than gesvd, whose bidiagonal QR (dbdsqr) applies its
+// rotations one at a time (the dense build at n = 128, blocks of 8192 x 8192, spent hours
+// there).
+extern "C" void dgesdd_(const char *jobz, const PetscBLASInt *m, const PetscBLASInt *n, double *a,
+                        const PetscBLASInt *lda, double *s, double *u, const PetscBLASInt *ldu,
+                        double *vt, const PetscBLASInt *ldvt, double *work,
+                        const PetscBLASInt *lwork, PetscBLASInt *iwork, PetscBLASInt *info);
+static_assert(std::is_same<PetscScalar, double>::value, "PC hodlr needs real double scalars");
+
+// A = U diag(s) V^T, thin: jobu/jobvt "S" (min(m, n) vectors) or "N" (none); a is destroyed.
 static PetscErrorCode ThinSVD(const char *jobu, const char *jobvt, PetscInt m, PetscInt n,
                               PetscScalar *a, PetscReal *s, PetscScalar *u, PetscScalar *vt)
 {
@@ -214,6 +226,16 @@ static PetscErrorCode ThinSVD(const char *jobu, const char *jobvt, PetscInt m, P
   if (!u) u = &dummy;
   if (!vt) vt = &dummy;
   PetscBLASInt ldu = jobu[0] == 'N' ? 1 : bm, ldvt = jobvt[0] == 'N' ? 1 : bmn;
+  if (jobu[0] == 'S' && jobvt[0] == 'S') { // both factors: divide and conquer
+    std::vector<PetscBLASInt> iwork(8 * (size_t)std::max<PetscBLASInt>(bmn, 1));
+    dgesdd_("S", &bm, &bn, a, &bm, s, u, &ldu, vt, &ldvt, &wq, &lwork, iwork.data(), &info);
+    lwork = (PetscBLASInt)wq;
+    work.resize(std::max<PetscBLASInt>(lwork, 1));
+    dgesdd_("S", &bm, &bn, a, &bm, s, u, &ldu, vt, &ldvt, work.data(), &lwork, iwork.data(), &info);
+    PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK gesdd failed, info %d",
+               (int)info);
+    PetscFunctionReturn(0);
+  }
   LAPACKgesvd_(jobu, jobvt, &bm, &bn, a, &bm, s, u, &ldu, vt, &ldvt, &wq, &lwork, &info);
   lwork = (PetscBLASInt)wq;
   work.resize(std::max<PetscBLASInt>(lwork, 1));
