@@ -92,6 +92,21 @@ TEST(BadInput, BenchmarkUnknownPartAndNoIterations)
                        "-bench_iterations and -bench_reps must be positive");
 }
 
+TEST(BadInput, NpoInputGridAndTrainingBenchmarkEpochs)
+{
+  ExpectCleanFailure("-problem constant -methods npo_fcg -npo_fcg_pc_npo_input_grid -2",
+                     "-npo_fcg_pc_npo_input_grid must be a grid size n0 > 0, 0 (unit-norm input) "
+                     "or -1 (the checkpoint's own), got -2");
+  ::ExpectCleanFailure("npo_train", "-npo_train_input_grid -1",
+                       "-npo_train_input_grid must be a grid size n0 > 0 or 0 (unit-norm input), "
+                       "got -1");
+  ::ExpectCleanFailure("npo_train_bench", "-bench_epochs 1",
+                       "-bench_epochs must be at least 2 (the rate is the mean of epochs 2..K), "
+                       "got 1");
+  ::ExpectCleanFailure("npo_train_bench", "-bench_epochs 500",
+                       "-bench_epochs 500 exceeds the run's -npo_train_epochs 400");
+}
+
 TEST(BadInput, UnknownPCTypeInMethodOverride)
 {
   ExpectCleanFailure("-problem constant -methods jacobi -jacobi_pc_type nosuchpc", "nosuchpc");

@@ -174,6 +174,9 @@ TEST(NpoTrainBadOptions, ClearErrors)
   EXPECT_EQ(PETSC_ERR_ARG_OUTOFRANGE, NpoTrainRun(PETSC_COMM_WORLD, &o, &h));
   o = SmallRun("/nonexistent_dir/sub/npo.h5", 2);
   EXPECT_EQ(PETSC_ERR_FILE_OPEN, NpoTrainRun(PETSC_COMM_WORLD, &o, &h));
+  o            = SmallRun(Scratch("bad"), 2);
+  o.input_grid = -1;
+  EXPECT_EQ(PETSC_ERR_ARG_OUTOFRANGE, NpoTrainRun(PETSC_COMM_WORLD, &o, &h));
   o = SmallRun(Scratch("bad"), 2);
   snprintf(o.resume, sizeof(o.resume), "/nonexistent_dir/resume.h5");
   EXPECT_EQ(PETSC_ERR_FILE_OPEN, NpoTrainRun(PETSC_COMM_WORLD, &o, &h));

@@ -250,12 +250,18 @@ static PetscErrorCode PCSetFromOptions_Npo(PC pc, PetscOptionItems *PetscOptions
   PetscCall(PetscOptionsBoundedInt(
       "-pc_npo_grid_width", "Fast-axis length of the field (0: from the DMDA or the stencil)", "",
       npo->grid_width, &npo->grid_width, NULL, 0));
-  PetscCall(PetscOptionsBoundedInt(
+  PetscCall(PetscOptionsInt(
       "-pc_npo_input_grid",
       "Input normalisation grid n0: the network sees r/||r|| times sqrt(N)/n0 (0: unit norm as "
       "in the reference; -1: the checkpoint's own)",
-      "NpoNetSetInputGrid", npo->input_grid, &npo->input_grid, NULL, -1));
+      "NpoNetSetInputGrid", npo->input_grid, &npo->input_grid, NULL));
   PetscOptionsHeadEnd();
+  const char *prefix;
+  PetscCall(PCGetOptionsPrefix(pc, &prefix));
+  PetscCheck(npo->input_grid >= -1, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE,
+             "-%spc_npo_input_grid must be a grid size n0 > 0, 0 (unit-norm input) or -1 (the "
+             "checkpoint's own), got %" PetscInt_FMT,
+             prefix ? prefix : "", npo->input_grid);
   PetscFunctionReturn(0);
 }
 

@@ -38,13 +38,16 @@ static PetscErrorCode Run(void)
   PetscCall(NpoTrainOptionsDefault(&opts));
   PetscCall(NpoTrainOptionsFromCommandLine(comm, &opts));
   PetscOptionsBegin(comm, NULL, "npo_train_bench options", NULL);
-  PetscCall(PetscOptionsBoundedInt("-bench_epochs", "Epochs actually run", NULL, epochs, &epochs,
-                                   NULL, 2));
+  PetscCall(PetscOptionsInt("-bench_epochs", "Epochs actually run", NULL, epochs, &epochs, NULL));
   PetscCall(PetscOptionsString("-bench_output", "JSON record", NULL, output, output, sizeof(output),
                                NULL));
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &help_asked));
   if (help_asked) PetscFunctionReturn(0);
+  PetscCheck(epochs >= 2, comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "-bench_epochs must be at least 2 (the rate is the mean of epochs 2..K), got "
+             "%" PetscInt_FMT,
+             epochs);
   PetscCheck(epochs <= opts.epochs, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "-bench_epochs %" PetscInt_FMT " exceeds the run's -npo_train_epochs %" PetscInt_FMT,
              epochs, opts.epochs);

@@ -428,11 +428,10 @@ PetscErrorCode NpoTrainOptionsFromCommandLine(MPI_Comm comm, NpoTrainOptions *o)
   PetscCall(PetscOptionsString("-npo_train_init",
                                "Start from the weights of this checkpoint (fresh optimizer)", "",
                                o->init, o->init, sizeof(o->init), NULL));
-  PetscCall(PetscOptionsBoundedInt(
-      "-npo_train_input_grid",
-      "Input normalisation grid n0: the network sees unit samples times n/n0 (0: unit norm, "
-      "the reference's)",
-      "", o->input_grid, &o->input_grid, NULL, 0));
+  PetscCall(PetscOptionsInt("-npo_train_input_grid",
+                            "Input normalisation grid n0: the network sees unit samples times "
+                            "n/n0 (0: unit norm, the reference's)",
+                            "", o->input_grid, &o->input_grid, NULL));
   PetscCall(PetscOptionsBool("-npo_train_evaluate",
                              "Only print the losses of the initial network on the training set", "",
                              o->evaluate, &o->evaluate, NULL));
@@ -455,6 +454,10 @@ PetscErrorCode NpoTrainRun(MPI_Comm comm, const NpoTrainOptions *o, NpoTrainHist
   PetscCheck(o->batch > 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "-npo_train_batch must be positive, got %" PetscInt_FMT, o->batch);
   PetscCheck(o->ngrids > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-npo_train_grids is empty");
+  PetscCheck(o->input_grid >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "-npo_train_input_grid must be a grid size n0 > 0 or 0 (unit-norm input), got "
+             "%" PetscInt_FMT,
+             o->input_grid);
   for (PetscInt g = 0; g < o->ngrids; g++)
     PetscCheck(o->grids[g] >= 2, comm, PETSC_ERR_ARG_OUTOFRANGE,
                "-npo_train_grids: grid %" PetscInt_FMT " is too small (need n >= 2)", o->grids[g]);
