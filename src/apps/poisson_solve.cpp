@@ -147,23 +147,8 @@ static PetscErrorCode WriteSolve(ResultsFile *rf, const Problem *p, const SolveR
 
 static PetscErrorCode PrintHeader(MPI_Comm comm, const Problem *p)
 {
-  const ProblemOptions *o = &p->opts;
-  PetscMPIInt           size;
-
   PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  PetscCall(PetscPrintf(comm, "\nproblem %s: n = %" PetscInt_FMT " (N = %" PetscInt_FMT ")",
-                        o->problem, o->n, o->n * o->n));
-  if (!strcmp(o->problem, "variable"))
-    PetscCall(PetscPrintf(comm, ", contrast %g", (double)o->contrast));
-  if (!strcmp(o->rhs, "grf"))
-    PetscCall(PetscPrintf(comm, ", rhs GRF seed %" PetscInt_FMT " (alpha %g, tau %g)", o->grf_seed,
-                          (double)o->grf_alpha, (double)o->grf_tau));
-  else if (!strcmp(o->rhs, "file"))
-    PetscCall(PetscPrintf(comm, ", rhs %s:%s", o->rhs_file, o->rhs_dataset));
-  else
-    PetscCall(PetscPrintf(comm, ", rhs %s", o->rhs));
-  PetscCall(PetscPrintf(comm, ", %d rank%s\n", size, size > 1 ? "s" : ""));
+  PetscCall(ProblemPrintSummary(comm, p, PETSC_TRUE));
   PetscCall(PetscPrintf(comm, "%-14s %-16s %6s %13s %13s %10s %10s  %s\n", "method", "ksp/pc",
                         "its", "final relres", "true relres", "setup s", "solve s", "status"));
   PetscFunctionReturn(0);

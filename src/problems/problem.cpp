@@ -160,6 +160,28 @@ PetscErrorCode ProblemCreate(MPI_Comm comm, const ProblemOptions *opts, Problem 
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode ProblemPrintSummary(MPI_Comm comm, const Problem *p, PetscBool with_rhs)
+{
+  const ProblemOptions *o = &p->opts;
+  PetscMPIInt           size;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(PetscPrintf(comm, "\nproblem %s: n = %" PetscInt_FMT " (N = %" PetscInt_FMT ")",
+                        o->problem, o->n, o->n * o->n));
+  if (!strcmp(o->problem, "variable"))
+    PetscCall(PetscPrintf(comm, ", contrast %g", (double)o->contrast));
+  if (with_rhs && !strcmp(o->rhs, "grf"))
+    PetscCall(PetscPrintf(comm, ", rhs GRF seed %" PetscInt_FMT " (alpha %g, tau %g)", o->grf_seed,
+                          (double)o->grf_alpha, (double)o->grf_tau));
+  else if (with_rhs && !strcmp(o->rhs, "file"))
+    PetscCall(PetscPrintf(comm, ", rhs %s:%s", o->rhs_file, o->rhs_dataset));
+  else if (with_rhs)
+    PetscCall(PetscPrintf(comm, ", rhs %s", o->rhs));
+  PetscCall(PetscPrintf(comm, ", %d rank%s\n", size, size > 1 ? "s" : ""));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode ProblemDestroy(Problem *p)
 {
   PetscFunctionBeginUser;

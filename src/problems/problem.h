@@ -42,6 +42,9 @@ PetscErrorCode ProblemOptionsFromCommandLine(MPI_Comm comm, const char *problem,
                                              ProblemOptions *opts);
 PetscErrorCode ProblemCreate(MPI_Comm comm, const ProblemOptions *opts, Problem *p);
 PetscErrorCode ProblemDestroy(Problem *p);
+// Prints "\nproblem <name>: n = .. (N = ..)[, contrast ..][, rhs ..], P rank(s)\n" on comm,
+// the line above each results table (with_rhs: also the right-hand side).
+PetscErrorCode ProblemPrintSummary(MPI_Comm comm, const Problem *p, PetscBool with_rhs);
 
 // The table of problems, for -help and name validation.
 PetscErrorCode ProblemCheckName(MPI_Comm comm, const char *name);

@@ -111,16 +111,8 @@ static PetscErrorCode SpectraOptionsFromCommandLine(MPI_Comm comm, SpectraOption
 
 static PetscErrorCode PrintHeader(MPI_Comm comm, const Problem *p)
 {
-  const ProblemOptions *o = &p->opts;
-  PetscMPIInt           size;
-
   PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  PetscCall(PetscPrintf(comm, "\nproblem %s: n = %" PetscInt_FMT " (N = %" PetscInt_FMT ")",
-                        o->problem, o->n, o->n * o->n));
-  if (!strcmp(o->problem, "variable"))
-    PetscCall(PetscPrintf(comm, ", contrast %g", (double)o->contrast));
-  PetscCall(PetscPrintf(comm, ", %d rank%s\n", size, size > 1 ? "s" : ""));
+  PetscCall(ProblemPrintSummary(comm, p, PETSC_FALSE));
   PetscCall(PetscPrintf(comm, "%-12s %-5s %-22s %13s %13s %12s %6s %9s\n", "target", "form", "pc",
                         "lambda_min", "lambda_max", "kappa", "its", "max resid"));
   PetscFunctionReturn(0);
