@@ -101,6 +101,17 @@ herr_t WriteIntAttribute(hid_t obj, const char *name, long long value)
   return H5Awrite(attr.get(), H5T_NATIVE_LLONG, &value);
 }
 
+// Name of the k-th member (name order) of the open group g.
+PetscErrorCode GroupMemberName(MPI_Comm comm, const char *path, hid_t g, const char *group,
+                               hsize_t k, char *name, size_t size)
+{
+  PetscFunctionBegin;
+  ssize_t len = H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, k, name, size, H5P_DEFAULT);
+  PetscCheck(len > 0 && (size_t)len < size, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "NPO checkpoint %s: cannot read the member names of %s", path, group);
+  PetscFunctionReturn(0);
+}
+
 // Every member of `group` must be a floating-point dataset; reads them all as float32.
 PetscErrorCode ReadTensors(MPI_Comm comm, const char *path, hid_t file, const char *group,
                            std::vector<NpoTensor> *tensors)
@@ -115,11 +126,8 @@ PetscErrorCode ReadTensors(MPI_Comm comm, const char *path, hid_t file, const ch
              "NPO checkpoint %s: group %s holds no parameters", path, group);
   tensors->clear();
   for (hsize_t k = 0; k < info.nlinks; k++) {
-    char    name[512];
-    ssize_t len = H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, k, name,
-                                     sizeof(name), H5P_DEFAULT);
-    PetscCheck(len > 0 && (size_t)len < sizeof(name), comm, PETSC_ERR_FILE_UNEXPECTED,
-               "NPO checkpoint %s: cannot read the member names of %s", path, group);
+    char name[512];
+    PetscCall(GroupMemberName(comm, path, g.get(), group, k, name, sizeof(name)));
     H5Handle d(H5Dopen2(g.get(), name, H5P_DEFAULT), H5Dclose);
     PetscCheck(d.ok(), comm, PETSC_ERR_FILE_UNEXPECTED, "NPO checkpoint %s: %s/%s is not a dataset",
                path, group, name);
@@ -163,11 +171,8 @@ PetscErrorCode ReadHistory(MPI_Comm comm, const char *path, hid_t file, const ch
              "NPO checkpoint %s: cannot read group %s", path, group);
   history->clear();
   for (hsize_t k = 0; k < info.nlinks; k++) {
-    char    name[512];
-    ssize_t len = H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, k, name,
-                                     sizeof(name), H5P_DEFAULT);
-    PetscCheck(len > 0 && (size_t)len < sizeof(name), comm, PETSC_ERR_FILE_UNEXPECTED,
-               "NPO checkpoint %s: cannot read the member names of %s", path, group);
+    char name[512];
+    PetscCall(GroupMemberName(comm, path, g.get(), group, k, name, sizeof(name)));
     H5Handle d(H5Dopen2(g.get(), name, H5P_DEFAULT), H5Dclose);
     H5Handle space(d.ok() ? H5Dget_space(d.get()) : -1, H5Sclose);
     PetscCheck(space.ok() && H5Sget_simple_extent_ndims(space.get()) == 1, comm,
