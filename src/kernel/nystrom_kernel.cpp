@@ -59,32 +59,42 @@ static PetscErrorCode KernelKSPCreate(MPI_Comm comm, const char *prefix, Mat A, 
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode SolvePlain(const KernelProblem *kp, KernelRun *run)
+// Sets the KSP up, solves K x = b from zero (timed) and records iterations, reason, solve
+// seconds and CG's own kappa estimate in run.
+static PetscErrorCode SetUpAndSolve(KSP ksp, Vec b, KernelRun *run)
 {
-  KSP            ksp;
-  PC             pc;
   Vec            x;
   PetscLogDouble t0, t1;
   PetscReal      emax, emin;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecDuplicate(b, &x));
+  PetscCall(KSPSetUp(ksp));
+  PetscCall(PetscTime(&t0));
+  PetscCall(KSPSolve(ksp, b, x));
+  PetscCall(PetscTime(&t1));
+  PetscCall(KSPGetIterationNumber(ksp, &run->iterations));
+  PetscCall(KSPGetConvergedReason(ksp, &run->reason));
+  PetscCall(KSPComputeExtremeSingularValues(ksp, &emax, &emin));
+  run->kappa_cg      = emax / emin;
+  run->solve_seconds = (PetscReal)(t1 - t0);
+  PetscCall(VecDestroy(&x));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SolvePlain(const KernelProblem *kp, KernelRun *run)
+{
+  KSP ksp;
+  PC  pc;
 
   PetscFunctionBeginUser;
   PetscCall(KernelKSPCreate(PetscObjectComm((PetscObject)kp->A), "plain_", kp->A, kp->A, &ksp));
   PetscCall(KSPGetPC(ksp, &pc));
   PetscCall(PCSetType(pc, PCNONE));
   PetscCall(KSPSetFromOptions(ksp));
-  PetscCall(VecDuplicate(kp->b, &x));
-  PetscCall(KSPSetUp(ksp));
-  PetscCall(PetscTime(&t0));
-  PetscCall(KSPSolve(ksp, kp->b, x));
-  PetscCall(PetscTime(&t1));
-  PetscCall(KSPGetIterationNumber(ksp, &run->iterations));
-  PetscCall(KSPGetConvergedReason(ksp, &run->reason));
-  PetscCall(KSPComputeExtremeSingularValues(ksp, &emax, &emin));
-  run->kappa_cg      = emax / emin;
+  PetscCall(SetUpAndSolve(ksp, kp->b, run));
   run->rank          = 0;
   run->setup_seconds = 0.0;
-  run->solve_seconds = (PetscReal)(t1 - t0);
-  PetscCall(VecDestroy(&x));
   PetscCall(KSPDestroy(&ksp));
   PetscFunctionReturn(0);
 }
@@ -94,11 +104,9 @@ static PetscErrorCode SolveNystrom(const KernelProblem *kp, PetscInt rank, Petsc
 {
   KSP              ksp;
   PC               pc;
-  Vec              x;
-  PetscLogDouble   t0, t1;
   PetscInt         l;
   const PetscReal *lambda;
-  PetscReal        lmin, lmax, emax, emin;
+  PetscReal        lmin, lmax;
 
   PetscFunctionBeginUser;
   // Amat = K + mu I (dense), Pmat = K (shell): the PC sketches K and adds mu itself.
@@ -108,27 +116,17 @@ static PetscErrorCode SolveNystrom(const KernelProblem *kp, PetscInt rank, Petsc
   PetscCall(PCNystromSetRank(pc, rank));
   PetscCall(PCNystromSetMu(pc, kp->opts.mu));
   PetscCall(KSPSetFromOptions(ksp));
-  PetscCall(VecDuplicate(kp->b, &x));
-  PetscCall(KSPSetUp(ksp));
-  PetscCall(PetscTime(&t0));
-  PetscCall(KSPSolve(ksp, kp->b, x));
-  PetscCall(PetscTime(&t1));
-  PetscCall(KSPGetIterationNumber(ksp, &run->iterations));
-  PetscCall(KSPGetConvergedReason(ksp, &run->reason));
-  PetscCall(KSPComputeExtremeSingularValues(ksp, &emax, &emin));
-  run->kappa_cg = emax / emin;
+  PetscCall(SetUpAndSolve(ksp, kp->b, run));
   PetscCall(PCNystromGetEigenvalues(pc, &l, &run->retained, &lambda));
   PetscCall(PCNystromGetSetupInfo(pc, NULL, NULL, &run->setup_seconds));
-  run->rank          = l;
-  run->lambda_1      = lambda[0];
-  run->lambda_l      = lambda[l - 1];
-  run->solve_seconds = (PetscReal)(t1 - t0);
-  run->kappa         = -1.0;
+  run->rank     = l;
+  run->lambda_1 = lambda[0];
+  run->lambda_l = lambda[l - 1];
+  run->kappa    = -1.0;
   if (kappa) {
     PetscCall(SymmetricPreconditionedExtremes(pc, kp->A, &lmin, &lmax));
     run->kappa = lmax / lmin;
   }
-  PetscCall(VecDestroy(&x));
   PetscCall(KSPDestroy(&ksp));
   PetscFunctionReturn(0);
 }
