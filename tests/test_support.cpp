@@ -5,8 +5,10 @@
 
 #include <cstdlib>
 
+// CMake passes the absolute path of tests/data (cache variable POISSON_FIXTURES_DIR); the
+// fallback is that folder relative to the source root.
 #ifndef POISSON_FIXTURES_DIR
-#define POISSON_FIXTURES_DIR "../shared/fixtures"
+#define POISSON_FIXTURES_DIR "tests/data"
 #endif
 
 std::string FixturesDir()

@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
-// ../shared/fixtures beside the repository (POISSON_FIXTURES_DIR overrides it).
+// The folder of the reference fixtures: tests/data of the source tree, as compiled in from the
+// CMake cache variable POISSON_FIXTURES_DIR; the environment variable of the same name
+// overrides it at run time (tests/data/README.md describes the files).
 std::string FixturesDir();
 // Full path of a fixture file, or "" when the folder is absent.
 std::string FixturePath(const char *file);
