@@ -19,7 +19,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-REFERENCE_FINAL_LOSS = 0.301  # SPEC.md: NPO, Training (the reference's final loss)
+REFERENCE_FINAL_LOSS = 0.301  # docs/npo.md, Training (the reference's final loss)
 
 
 def plot(path):
