@@ -159,6 +159,39 @@ TEST(Results, ContractAndRankIndependence)
 
 namespace {
 
+// Inputs round-trip: the (n, n) dataset b of a results file is a right-hand side, read at 1 and
+// 2 ranks; the counts equal the run that wrote it (plain CG on the variable problem at 2 ranks:
+// within the summation-order spread of tests/data/README.md).
+TEST(Results, ResultsFileRightHandSideRoundTrips)
+{
+  const std::string first = CliTempDir() + "/roundtrip_first.h5";
+  CliRun            r =
+      RunExecutable("poisson_solve", "-problem constant,variable -methods none,jacobi -o " + first);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(ReadDataset(first, "/constant/b").size(), 1024u);
+  for (int ranks : {1, 2}) {
+    for (const char *problem : {"constant", "variable"}) {
+      const std::string again =
+          CliTempDir() + "/roundtrip_" + problem + std::to_string(ranks) + ".h5";
+      r = RunExecutable("poisson_solve",
+                        std::string("-problem ") + problem + " -methods none,jacobi -rhs_file " +
+                            first + " -rhs_dataset /" + problem + "/b -o " + again,
+                        ranks);
+      ASSERT_EQ(r.status, 0) << r.err;
+      for (const char *m : {"none", "jacobi"}) {
+        const std::string g0 = std::string("/") + problem + "/" + m;
+        EXPECT_NEAR(ReadGroupAttribute(again, g0, "iterations"),
+                    ReadGroupAttribute(first, g0, "iterations"), ranks == 1 ? 0 : 10)
+            << g0 << " at " << ranks << " ranks";
+      }
+      EXPECT_EQ(ReadDataset(again, ("/" + std::string(problem) + "/b").c_str()),
+                ReadDataset(first, ("/" + std::string(problem) + "/b").c_str()));
+    }
+  }
+  ExpectCleanFailure("-problem constant -n 16 -rhs_file " + first + " -rhs_dataset /constant/b",
+                     "has shape (32, 32), but n = 16 needs n*n = 256");
+}
+
 // A single method from plain, unprefixed PETSc options, as any PETSc program takes them.
 TEST(Results, UnprefixedOptionsFileRunsOneMethod)
 {

@@ -3,7 +3,7 @@
 // failures, and the exit code is nonzero when a test failed on any rank.
 #include <gtest/gtest.h>
 
-#include "core/app.h"
+#include "runtime/app.h"
 
 namespace {
 class FailuresOnly : public testing::EmptyTestEventListener {

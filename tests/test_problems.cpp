@@ -1,4 +1,4 @@
-// The problems of SPEC.md: the assembled operator against the reference CSR matrices, and
+// The problems (docs/problems.md): the assembled operator against the reference CSR matrices, and
 // the GRF right-hand side's defining properties. Runs at 1, 2 and 4 ranks.
 #include <fftw3.h>
 #include <petscdmda.h>
@@ -8,6 +8,7 @@
 
 #include "problems/operator.h"
 #include "problems/problem.h"
+#include "problems/problem_table.h"
 #include "problems/rhs.h"
 #include "test_support.h"
 
@@ -79,7 +80,7 @@ TEST(Operator, VariableContrast100EqualsReferenceCSR)
   std::vector<double> faces = ReadDataset(file, "kappa_xfaces");
   ASSERT_EQ(faces.size(), 33u);
   for (PetscInt f = 0; f <= 32; f++)
-    EXPECT_NEAR(OperatorFaceTransmissibility(&p.opts, f), faces[f], 1e-12 * faces[f]);
+    EXPECT_NEAR(ProblemFaceTransmissibility(&p.opts, f), faces[f], 1e-12 * faces[f]);
   ProblemDestroy(&p);
 }
 

@@ -1,5 +1,5 @@
-// Iteration counts and residual histories against the reference fixtures (SPEC.md:
-// Methods; fixtures/README.md). Runs at 1, 2 and 4 ranks: the counts must agree (+-1).
+// Iteration counts and residual histories against the reference fixtures (docs/methods.md;
+// tests/data/README.md). Runs at 1, 2 and 4 ranks: the counts must agree (+-1).
 #include <cmath>
 
 #include "problems/problem.h"
@@ -86,7 +86,7 @@ TEST(SolveVariable, Jacobi137)
 
 TEST(SolveVariable, PlainCGBetween765And790)
 {
-  // The count moves with the summation order of the dot products (fixtures/README.md).
+  // The count moves with the summation order of the dot products (tests/data/README.md).
   REQUIRE_FIXTURE(file, "b_n32_seed42_var100.h5");
   SolveRecord rec;
   SolveFixture(file, "variable", "none", &rec);

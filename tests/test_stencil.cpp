@@ -58,7 +58,7 @@ TEST(Stencil, SameIterationsAndHistoryAsAIJ)
         ProblemDestroy(&p);
       }
       // Even plain CG on the variable problem, whose count moves with the summation order
-      // (fixtures/README.md), must agree at every rank count: the products are identical.
+      // (tests/data/README.md), must agree at every rank count: the products are identical.
       ASSERT_EQ(rec[0].iterations, rec[1].iterations) << name << " " << method;
       double worst = 0;
       for (PetscInt i = 0; i < rec[0].nhistory; i++)

@@ -3,7 +3,7 @@
 // Sample runs:
 //   build/bin/poisson_solve                      # the canonical study (n = 32, GRF seed 42,
 //                                                # every shipped method, constant + variable)
-//   build/bin/poisson_solve -problem constant -rhs_file ../shared/fixtures/a_n32_seed42_const.h5
+//   build/bin/poisson_solve -problem constant -rhs_file tests/data/a_n32_seed42_const.h5
 //   build/bin/poisson_solve -methods jacobi,icc -jacobi_ksp_rtol 1e-8 -o results/run.h5
 //   mpirun -n 2 build/bin/poisson_solve -problem constant -n 2048 -methods gamg
 //   build/bin/poisson_solve -problem variable -options_file petsc_options/jacobi.opts
@@ -34,13 +34,14 @@ static const char help[] =
 
 #include "core/name_list.h"
 #include "io/results_file.h"
-#include "io/run_metadata.h"
-#include "preconditioners/register.h"
 #include "problems/problem.h"
+#include "problems/problem_table.h"
+#include "runtime/app.h"
+#include "runtime/run_metadata.h"
 #include "solve/method.h"
 #include "solve/solve_run.h"
 
-// The canonical study of SPEC.md: every shipped method, on the constant and the variable
+// The canonical study (docs/results.md): every shipped method, on the constant and the variable
 // (contrast 100) problem at n = 32 with the GRF right-hand side.
 static const char *const canonical_problems = "constant,variable";
 static const char *const canonical_methods  = "none,jacobi,icc,ilu,ilu_fcg,bjacobi2,gamg,hypre,"
@@ -93,28 +94,6 @@ static PetscErrorCode RunOptionsFromCommandLine(MPI_Comm comm, RunOptions *ro)
   if (!ro->single_unprefixed)
     for (const std::string &m : ro->methods)
       PetscCall(MethodCheck(comm, ro->methods_dir, m.c_str()));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode WriteProblem(ResultsFile *rf, const Problem *p)
-{
-  const ProblemOptions *o = &p->opts;
-  char                  group[2 * POISSON_NAME_LEN];
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscSNPrintf(group, sizeof(group), "/%s", o->problem));
-  PetscCall(ResultsFileWriteString(rf, group, "problem", o->problem));
-  PetscCall(ResultsFileWriteInt(rf, group, "n", o->n));
-  PetscCall(ResultsFileWriteInt(rf, group, "N", o->n * o->n));
-  PetscCall(ResultsFileWriteReal(rf, group, "h", p->h));
-  PetscCall(ResultsFileWriteReal(rf, group, "contrast",
-                                 strcmp(o->problem, "variable") ? 1.0 : o->contrast));
-  PetscCall(ResultsFileWriteString(rf, group, "rhs", o->rhs));
-  PetscCall(ResultsFileWriteString(rf, group, "rhs_file", o->rhs_file));
-  PetscCall(ResultsFileWriteInt(rf, group, "seed", o->grf_seed));
-  PetscCall(ResultsFileWriteReal(rf, group, "grf_alpha", o->grf_alpha));
-  PetscCall(ResultsFileWriteReal(rf, group, "grf_tau", o->grf_tau));
-  PetscCall(ResultsFileWriteVec(rf, group, "b", p->b));
   PetscFunctionReturn(0);
 }
 
@@ -214,7 +193,7 @@ static PetscErrorCode RunStudy(MPI_Comm comm, ResultsFile *rf)
     Problem        p;
     PetscCall(ProblemOptionsFromCommandLine(comm, pname.c_str(), &popts));
     PetscCall(ProblemCreate(comm, &popts, &p));
-    PetscCall(WriteProblem(rf, &p));
+    PetscCall(ProblemWrite(rf, &p, PETSC_TRUE));
     PetscCall(PrintHeader(comm, &p));
     for (const std::string &m : ro.methods) {
       SolveRecord rec;
@@ -239,5 +218,5 @@ static PetscErrorCode RunStudy(MPI_Comm comm, ResultsFile *rf)
 
 int main(int argc, char **argv)
 {
-  return ResultsFileMain(argc, argv, help, RunStudy);
+  return PoissonMain(argc, argv, help, RunStudy);
 }

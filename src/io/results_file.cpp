@@ -1,7 +1,5 @@
 #include "io/results_file.h"
 
-#include "core/app.h"
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -80,11 +78,26 @@ PetscErrorCode ResultsFileWriteReal(ResultsFile *rf, const char *group, const ch
   PetscFunctionReturn(0);
 }
 
+// HDF5 attributes are written collectively and must be identical on every rank (a string of
+// another length on one rank leaves the ranks in different collective calls: a hang), so the
+// value written is rank 0's.
 PetscErrorCode ResultsFileWriteString(ResultsFile *rf, const char *group, const char *name,
                                       const char *value)
 {
+  PetscMPIInt rank;
+  int         len;
+  char       *same;
+
   PetscFunctionBeginUser;
-  PetscCall(PetscViewerHDF5WriteAttribute(rf->viewer, group, name, PETSC_STRING, value));
+  PetscCallMPI(MPI_Comm_rank(rf->comm, &rank));
+  len = rank ? 0 : (int)strlen(value);
+  PetscCallMPI(MPI_Bcast(&len, 1, MPI_INT, 0, rf->comm));
+  PetscCall(PetscMalloc1(len + 1, &same));
+  if (!rank) PetscCall(PetscMemcpy(same, value, len));
+  same[len] = 0;
+  PetscCallMPI(MPI_Bcast(same, len, MPI_CHAR, 0, rf->comm));
+  PetscCall(PetscViewerHDF5WriteAttribute(rf->viewer, group, name, PETSC_STRING, same));
+  PetscCall(PetscFree(same));
   PetscFunctionReturn(0);
 }
 
@@ -119,33 +132,4 @@ PetscErrorCode ResultsFileWriteVec(ResultsFile *rf, const char *group, const cha
   PetscCall(PetscObjectSetName((PetscObject)v, saved));
   PetscCall(PetscFree(saved));
   PetscFunctionReturn(0);
-}
-
-void ResultsFileDiscard(ResultsFile *rf, PetscErrorCode error)
-{
-  PetscMPIInt rank = 0, size = 1;
-  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
-  MPI_Comm_size(PETSC_COMM_WORLD, &size);
-  if (size == 1 || PoissonIsUserError(error)) {
-    (void)ResultsFileAbort(rf);
-    return;
-  }
-  if (!rank && rf->tmp_path[0]) (void)remove(rf->tmp_path);
-}
-
-int ResultsFileMain(int argc, char **argv, const char *help,
-                    PetscErrorCode (*run)(MPI_Comm comm, ResultsFile *rf))
-{
-  ResultsFile    rf;
-  PetscErrorCode ierr;
-
-  PetscCall(PoissonInitialize(&argc, &argv, help));
-  PetscCall(PetscMemzero(&rf, sizeof(rf)));
-  ierr = run(PETSC_COMM_WORLD, &rf);
-  if (ierr) {
-    ResultsFileDiscard(&rf, ierr);
-    return PoissonExitOnError(ierr);
-  }
-  PetscCall(PoissonFinalize());
-  return 0;
 }

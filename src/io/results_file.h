@@ -1,4 +1,4 @@
-// One HDF5 results file per run, written through PetscViewerHDF5 (SPEC.md: Output).
+// One HDF5 results file per run, written through PetscViewerHDF5 (docs/results-file.md).
 //
 // The file is written as "<path>.tmp.<pid>" and renamed to <path> only by
 // ResultsFileCommit(); ResultsFileAbort() (or an error path) removes the temporary, so a
@@ -19,16 +19,6 @@ PetscErrorCode ResultsFileOpen(MPI_Comm comm, const char *path, ResultsFile *rf)
 PetscErrorCode ResultsFileCommit(ResultsFile *rf);
 // Safe to call on an unopened (zeroed) or already committed file.
 PetscErrorCode ResultsFileAbort(ResultsFile *rf);
-// Error path of main(): after a user-input error (raised on every rank) closes and removes
-// the temporary collectively; after any other error only removes it, since the other ranks
-// may be gone or stuck in a collective call.
-void ResultsFileDiscard(ResultsFile *rf, PetscErrorCode error);
-
-// main() of an executable that writes one results file: PoissonInitialize, run(comm, rf),
-// PoissonFinalize; on an error the temporary is discarded and the exit status is 1.
-int ResultsFileMain(int argc, char **argv, const char *help,
-                    PetscErrorCode (*run)(MPI_Comm comm, ResultsFile *rf));
-
 // Attributes of the group `group` (created if absent).
 PetscErrorCode ResultsFileWriteInt(ResultsFile *rf, const char *group, const char *name,
                                    PetscInt value);

@@ -1,4 +1,4 @@
-// The favourable case of the Nystrom preconditioner (issue 4): a kernel ridge regression
+// The favourable case of the Nystrom preconditioner: a kernel ridge regression
 // system (K + mu I) x = b, K a kernel matrix on scattered points of the unit square.
 //
 // K_ij = k(|p_i - p_j| / lengthscale) with k one of the kernels of KernelListNames() (RBF

@@ -1,13 +1,8 @@
 #include "problems/operator.h"
 
-PetscReal OperatorFaceTransmissibility(const ProblemOptions *opts, PetscInt f)
-{
-  const PetscInt n = opts->n;
-  if (f <= 0) return ProblemCoefficient(opts, 0);
-  if (f >= n) return ProblemCoefficient(opts, n - 1);
-  const PetscReal al = ProblemCoefficient(opts, f - 1), ar = ProblemCoefficient(opts, f);
-  return 2.0 * al * ar / (al + ar);
-}
+#include <petscdmda.h>
+
+#include "problems/problem_table.h"
 
 PetscErrorCode OperatorAssemble(const ProblemOptions *opts, DM da, Mat *A)
 {
@@ -23,9 +18,9 @@ PetscErrorCode OperatorAssemble(const ProblemOptions *opts, DM da, Mat *A)
   PetscCall(DMDAGetCorners(da, &xs, &ys, NULL, &xm, &ym, NULL));
   for (PetscInt i = ys; i < ys + ym; i++) { // reference slow index (DMDA y)
     const PetscReal a  = ProblemCoefficient(opts, i);
-    const PetscReal ws = OperatorFaceTransmissibility(opts, i);     // face between i-1, i
-    const PetscReal wn = OperatorFaceTransmissibility(opts, i + 1); // face between i, i+1
-    for (PetscInt j = xs; j < xs + xm; j++) {                       // reference fast index (DMDA x)
+    const PetscReal ws = ProblemFaceTransmissibility(opts, i);     // face between i-1, i
+    const PetscReal wn = ProblemFaceTransmissibility(opts, i + 1); // face between i, i+1
+    for (PetscInt j = xs; j < xs + xm; j++) {                      // reference fast index (DMDA x)
       MatStencil  row = {0, i, j, 0}, col[5];
       PetscScalar v[5];
       PetscInt    nc = 0;

@@ -1,12 +1,11 @@
 // Assembly of the 5-point operator with a coefficient depending on the slow axis only.
 #pragma once
-#include "problems/problem.h"
+#include <petscdm.h>
 
-// A = (kron(Tx, I) + kron(diag(a), d1)) / h^2 (fixtures/README.md, Scaling), where Tx is
+#include "problems/problem_options.h"
+
+// A = (kron(Tx, I) + kron(diag(a), d1)) / h^2 (docs/problems.md), where Tx is
 // the tridiagonal matrix of x-face transmissibilities w_f, f = 0..n: the harmonic mean
 // 2 a_{f-1} a_f / (a_{f-1} + a_f) on interior faces, the nodal value on boundary faces.
 // With a = 1 this is the constant-coefficient Laplacian (d1 (x) I + I (x) d1)/h^2.
 PetscErrorCode OperatorAssemble(const ProblemOptions *opts, DM da, Mat *A);
-
-// Transmissibility of x-face f (0..n), SPEC.md Problems/variable.
-PetscReal OperatorFaceTransmissibility(const ProblemOptions *opts, PetscInt f);

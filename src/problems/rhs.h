@@ -1,7 +1,18 @@
-// Right-hand sides (SPEC.md: Problems, right-hand sides). Each fills the global DMDA
-// vector b; all are independent of the number of MPI ranks.
+// Right-hand sides (docs/problems.md). Each fills the global DMDA vector b; all are
+// independent of the number of MPI ranks.
 #pragma once
-#include "problems/problem.h"
+#include <petscdmda.h>
+
+#include "problems/problem_options.h"
+
+// One row per right-hand side (-rhs <name>).
+typedef struct {
+  const char *name;
+  PetscErrorCode (*fill)(const ProblemOptions *, DM, Vec);
+} RhsEntry;
+
+const RhsEntry *RhsFind(const char *name);
+const char     *RhsListNames(void); // "grf, file, rod"
 
 // Spectral Gaussian random field: S = (kx^2 + ky^2 + tau^2)^(-alpha/2) on integer FFT
 // wavenumbers, complex white noise xi from PetscRandom (rand48, seeded), F = Re(IFFT2(xi S))
@@ -13,9 +24,10 @@ PetscErrorCode RhsGRF(const ProblemOptions *opts, DM da, Vec b);
 PetscErrorCode RhsGRFField(PetscInt n, PetscInt seed, PetscReal alpha, PetscReal tau,
                            PetscReal *field);
 
-// Dataset opts->rhs_dataset of HDF5 file opts->rhs_file, a vector of n*n values in the
-// fixtures' ordering (= DMDA natural ordering). Missing file, missing dataset and a wrong
-// size are reported as user errors.
+// Dataset opts->rhs_dataset of HDF5 file opts->rhs_file: n*n values, either an (N,) vector or
+// an (n, n) array F[i, j] (row-major, j fastest: the reference's ordering, which is the DMDA
+// natural ordering and the one results files store b and solutions in). Missing file,
+// missing dataset and any other shape are reported as user errors.
 PetscErrorCode RhsFromFile(const ProblemOptions *opts, DM da, Vec b);
 
 // Hot and cold rods: +1 on (i = 3..8, j = 4), -1 on (i = 23..28, j = 27) at n = 32,

@@ -1,7 +1,7 @@
+#include <petscdmda.h>
 #include <petscviewerhdf5.h>
 
 #include "io/hdf5_query.h"
-
 #include "problems/rhs.h"
 
 PetscErrorCode RhsFromFile(const ProblemOptions *opts, DM da, Vec b)
@@ -9,8 +9,10 @@ PetscErrorCode RhsFromFile(const ProblemOptions *opts, DM da, Vec b)
   MPI_Comm    comm = PetscObjectComm((PetscObject)da);
   PetscBool   exists, has;
   PetscViewer viewer;
-  Vec         natural;
-  PetscInt    size, N = opts->n * opts->n;
+  Vec         rows, natural;
+  VecScatter  scatter;
+  IS          all;
+  PetscInt    ndims, dims[8], n = opts->n, N = opts->n * opts->n, local_rows = PETSC_DECIDE;
   char        path[PETSC_MAX_PATH_LEN + POISSON_NAME_LEN];
 
   PetscFunctionBeginUser;
@@ -19,22 +21,47 @@ PetscErrorCode RhsFromFile(const ProblemOptions *opts, DM da, Vec b)
   PetscCheck(exists, comm, PETSC_ERR_FILE_OPEN, "cannot read right-hand side file '%s'",
              opts->rhs_file);
   PetscCall(PetscViewerHDF5Open(comm, opts->rhs_file, FILE_MODE_READ, &viewer));
-  PetscCall(PetscSNPrintf(path, sizeof(path), "/%s", opts->rhs_dataset));
+  PetscCall(PetscSNPrintf(path, sizeof(path), "%s%s", opts->rhs_dataset[0] == '/' ? "" : "/",
+                          opts->rhs_dataset));
   PetscCall(PetscViewerHDF5HasDataset(viewer, path, &has));
   PetscCheck(has, comm, PETSC_ERR_FILE_UNEXPECTED, "file '%s' has no dataset '%s'", opts->rhs_file,
              opts->rhs_dataset);
-  PetscCall(HDF5DatasetSize(viewer, path, &size));
-  PetscCheck(size == N, comm, PETSC_ERR_FILE_UNEXPECTED,
-             "dataset '%s' of '%s' has %" PetscInt_FMT " values, but n = %" PetscInt_FMT
-             " needs n*n = %" PetscInt_FMT,
-             opts->rhs_dataset, opts->rhs_file, size, opts->n, N);
-  // The file holds the fixtures' row-major (i, j) order, which is the DMDA natural order.
+  PetscCall(HDF5DatasetShape(viewer, path, &ndims, dims));
+  char shape[128] = "(";
+  for (PetscInt k = 0; k < ndims; k++) {
+    size_t used;
+    PetscCall(PetscStrlen(shape, &used));
+    PetscCall(PetscSNPrintf(shape + used, sizeof(shape) - used, "%s%" PetscInt_FMT, k ? ", " : "",
+                            dims[k]));
+  }
+  PetscCall(PetscStrlcat(shape, ndims == 1 ? ",)" : ")", sizeof(shape)));
+  const PetscBool vector = (PetscBool)(ndims == 1 && dims[0] == N);
+  const PetscBool grid   = (PetscBool)(ndims == 2 && dims[0] == n && dims[1] == n);
+  PetscCheck(vector || grid, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "dataset '%s' of '%s' has shape %s, but n = %" PetscInt_FMT
+             " needs n*n = %" PetscInt_FMT
+             " values as an (N,) vector or an (n, n) array F[i, j] (j fastest)",
+             opts->rhs_dataset, opts->rhs_file, shape, n, N);
+  // Read whole grid rows per process (PETSc reads an (n, n) dataset as n-blocks), then move
+  // them into the DMDA's natural vector; both are in the file's row-major order.
+  PetscCall(PetscSplitOwnership(comm, &local_rows, &n));
+  PetscCall(VecCreateMPI(comm, local_rows * n, N, &rows));
+  if (grid) PetscCall(VecSetBlockSize(rows, n));
+  PetscCall(PetscObjectSetName((PetscObject)rows, path));
+  PetscCall(VecLoad(rows, viewer));
+  PetscCall(PetscViewerDestroy(&viewer));
   PetscCall(DMDACreateNaturalVector(da, &natural));
-  PetscCall(PetscObjectSetName((PetscObject)natural, path));
-  PetscCall(VecLoad(natural, viewer));
+  PetscInt rstart, rend;
+  PetscCall(VecGetOwnershipRange(rows, &rstart, &rend));
+  PetscCall(ISCreateStride(comm, rend - rstart, rstart, 1, &all));
+  PetscCall(VecScatterCreate(rows, all, natural, all, &scatter));
+  PetscCall(VecScatterBegin(scatter, rows, natural, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(scatter, rows, natural, INSERT_VALUES, SCATTER_FORWARD));
   PetscCall(DMDANaturalToGlobalBegin(da, natural, INSERT_VALUES, b));
   PetscCall(DMDANaturalToGlobalEnd(da, natural, INSERT_VALUES, b));
+  PetscCall(VecScatterDestroy(&scatter));
+  PetscCall(ISDestroy(&all));
   PetscCall(VecDestroy(&natural));
-  PetscCall(PetscViewerDestroy(&viewer));
+  PetscCall(VecDestroy(&rows));
   PetscFunctionReturn(0);
 }

@@ -1,13 +1,15 @@
 #include "problems/stencil_operator.h"
 
+#include <petscdmda.h>
+
 #include <vector>
 
-#include "problems/operator.h"
+#include "problems/problem_table.h"
 
 namespace {
 
 // Row (i, j) of A: centre c_i, slow-axis neighbours s_i (i-1) and n_i (i+1), fast-axis
-// neighbours e_i (j +- 1); all divided by h^2 already (fixtures/README.md, Scaling).
+// neighbours e_i (j +- 1); all divided by h^2 already (docs/problems.md).
 struct StencilContext {
   DM                     da;
   Vec                    xlocal;
@@ -123,8 +125,8 @@ PetscErrorCode OperatorCreateStencil(const ProblemOptions *opts, DM da, Mat *A)
   // The same expressions, in the same order, as OperatorAssemble().
   for (PetscInt i = 0; i < n; i++) {
     const PetscReal a  = ProblemCoefficient(opts, i);
-    const PetscReal ws = OperatorFaceTransmissibility(opts, i);
-    const PetscReal wn = OperatorFaceTransmissibility(opts, i + 1);
+    const PetscReal ws = ProblemFaceTransmissibility(opts, i);
+    const PetscReal wn = ProblemFaceTransmissibility(opts, i + 1);
     ctx->centre[i]     = ((ws + wn) + 2.0 * a) / h2;
     ctx->south[i]      = ws / h2;
     ctx->north[i]      = wn / h2;

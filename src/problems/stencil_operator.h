@@ -3,7 +3,9 @@
 // column indices). Same operator as OperatorAssemble(), to round-off: the coefficient
 // depends on the slow index only, so the stencil weights are two small 1-D tables.
 #pragma once
-#include "problems/problem.h"
+#include <petscdm.h>
+
+#include "problems/problem_options.h"
 
 // MATSHELL with MatMult, MatMultAdd and MatGetDiagonal; it keeps a reference to da.
 PetscErrorCode OperatorCreateStencil(const ProblemOptions *opts, DM da, Mat *A);

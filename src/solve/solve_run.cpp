@@ -2,7 +2,9 @@
 
 #include <petsc/private/kspimpl.h> // normsupporttable: which norms a KSP type can monitor
 
+#include "core/view_text.h"
 #include "solve/method.h"
+#include "solve/protocol.h"
 
 // Log stages "<method>: setup" and "<method>: solve", so -log_view shows where time goes.
 static PetscErrorCode MethodStage(const char *method, const char *what, PetscLogStage *stage)
@@ -56,25 +58,6 @@ static PetscErrorCode DirectSolution(const Problem *p, Vec x_direct)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode ViewToString(KSP ksp, char **text)
-{
-  PetscViewer viewer;
-  const char *buf;
-  size_t      len = 1 << 16;
-  char       *storage;
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscMalloc1(len, &storage));
-  storage[0] = 0;
-  PetscCall(PetscViewerStringOpen(PETSC_COMM_SELF, storage, len, &viewer));
-  PetscCall(KSPView(ksp, viewer));
-  PetscCall(PetscViewerStringGetStringRead(viewer, &buf, NULL));
-  PetscCall(PetscStrallocpy(buf, text));
-  PetscCall(PetscViewerDestroy(&viewer));
-  PetscCall(PetscFree(storage));
-  PetscFunctionReturn(0);
-}
-
 PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix,
                         PetscBool compare_direct, SolveRecord *rec)
 {
@@ -98,11 +81,9 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
   PetscCall(KSPCreate(comm, &ksp));
   PetscCall(KSPSetOptionsPrefix(ksp, prefix));
   PetscCall(KSPSetOperators(ksp, p->Aop, p->A));
-  // The protocol of SPEC.md as defaults; the method file and the command line override.
-  PetscCall(KSPSetType(ksp, KSPCG));
-  PetscCall(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
-  PetscCall(KSPSetTolerances(ksp, 1e-10, 0.0, PETSC_DEFAULT, 2000));
-  PetscCall(KSPSetInitialGuessNonzero(ksp, PETSC_FALSE));
+  // The solve protocol (docs/protocol.md) as defaults; the method file and the command line
+  // override.
+  PetscCall(KSPSetSolveProtocol(ksp));
   PetscCall(KSPSetFromOptions(ksp));
   PetscCall(FallBackFromUnsupportedNorm(ksp));
   PetscCall(KSPGetTolerances(ksp, NULL, NULL, NULL, &max_it));
@@ -165,7 +146,7 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
     }
     PetscCall(VecDestroy(&r));
   }
-  PetscCall(ViewToString(ksp, &rec->ksp_view));
+  PetscCall(PetscObjectViewText((PetscObject)ksp, &rec->ksp_view));
   PetscCall(MethodOptionsString(prefix, &rec->options));
   PetscCall(PetscFree(hist));
   PetscCall(KSPDestroy(&ksp));

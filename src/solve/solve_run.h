@@ -1,4 +1,4 @@
-// One solve of one problem with one method, following SPEC.md's solve protocol:
+// One solve of one problem with one method, following the solve protocol (docs/protocol.md):
 // zero initial guess, ||r_k||_2 / ||b||_2 <= 1e-10 in the unpreconditioned norm, at most
 // 2000 iterations (set as KSP defaults before KSPSetFromOptions, so any option overrides).
 #pragma once

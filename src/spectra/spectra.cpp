@@ -1,5 +1,7 @@
 #include "spectra/spectra.h"
 
+#include "preconditioners/registry.h"
+
 #include <petscblaslapack.h>
 
 #include <algorithm>
@@ -126,23 +128,6 @@ static PetscErrorCode STUseExactCholesky(ST st, PetscInt N)
 // ---------------------------------------------------------------------------------------------
 // Which form a PC gets
 
-typedef struct {
-  const char *type;
-  PetscBool   symmetric; // M^{-1} symmetric positive definite (a fixed SPD matrix)
-  PetscBool   linear;
-} PCSpectralKind;
-
-// One row per PC type whose nature is known. ilu and redundant/bjacobi are refined below.
-static const PCSpectralKind pc_kinds[] = {
-    {PCNONE, PETSC_TRUE, PETSC_TRUE},     {PCJACOBI, PETSC_TRUE, PETSC_TRUE},
-    {PCPBJACOBI, PETSC_TRUE, PETSC_TRUE}, {PCICC, PETSC_TRUE, PETSC_TRUE},
-    {PCBJACOBI, PETSC_TRUE, PETSC_TRUE},  {PCHYPRE, PETSC_TRUE, PETSC_TRUE},
-    {PCGAMG, PETSC_TRUE, PETSC_TRUE},     {PCCHOLESKY, PETSC_TRUE, PETSC_TRUE},
-    {PCLU, PETSC_TRUE, PETSC_TRUE},       {"nystrom", PETSC_TRUE, PETSC_TRUE},
-    {"hodlr", PETSC_TRUE, PETSC_TRUE},    {PCILU, PETSC_FALSE, PETSC_TRUE},
-    {"npo", PETSC_FALSE, PETSC_FALSE},    {PCKSP, PETSC_FALSE, PETSC_FALSE},
-};
-
 static PetscErrorCode PCSpectralNature(PC pc, PetscBool *symmetric, PetscBool *linear)
 {
   PCType    type;
@@ -150,13 +135,13 @@ static PetscErrorCode PCSpectralNature(PC pc, PetscBool *symmetric, PetscBool *l
 
   PetscFunctionBeginUser;
   PetscCall(PCGetType(pc, &type));
-  *symmetric = PETSC_FALSE; // unknown types: a general linear operator
-  *linear    = PETSC_TRUE;
-  for (const PCSpectralKind &k : pc_kinds)
-    if (!strcmp(k.type, type)) {
-      *symmetric = k.symmetric;
-      *linear    = k.linear;
-    }
+  const PCRegistryEntry *row = PCRegistryFind(type);
+  PetscCheck(row, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_UNKNOWN_TYPE,
+             "PC type %s has no row in the PC registry (preconditioners/registry.cpp), so the "
+             "spectra tool cannot tell whether M is symmetric and linear",
+             type);
+  *symmetric = row->symmetric;
+  *linear    = row->linear;
   PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCREDUNDANT, &match));
   if (match) { // the inner PC decides
     KSP inner;

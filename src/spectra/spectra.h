@@ -1,4 +1,4 @@
-// Spectra with SLEPc (SPEC.md: Spectra): the extremal eigenvalues of A and of every
+// Spectra with SLEPc (docs/spectra.md): the extremal eigenvalues of A and of every
 // preconditioned operator M^{-1}A, computed on the same PETSc objects the solver uses, and for
 // small N the whole spectrum through LAPACK.
 //
@@ -23,7 +23,7 @@
 //                            the complex eigenvalues are reported; kappa = max|lambda| /
 //                            min|lambda| (the |lambda| spread).
 //   nonlinear PC       NHEP  on the linearized operator M_lin A, M_lin = [M(e_1) ... M(e_N)]
-//                            (SPEC.md, NPO: "columns M(e_j)"), formed densely, so N is limited
+//                            (docs/npo.md: "columns M(e_j)"), formed densely, so N is limited
 //                            to SPECTRA_FULL_MAX_N.
 //
 // Which form a method gets follows its PC type (a table below: none, jacobi, icc, bjacobi,
@@ -57,7 +57,7 @@
 // (dense N x N on rank 0, O(N^3) LAPACK).
 #define SPECTRA_FULL_MAX_N 4096
 
-// Closed forms of the constant-coefficient operator (SPEC.md: Spectra): the eigenvalues of
+// Closed forms of the constant-coefficient operator (docs/spectra.md): the eigenvalues of
 // d1 = tridiag(-1, 2, -1) are mu_k = 2 - 2 cos(k pi/(n+1)), k = 1..n, and those of
 // A = (d1 (x) I + I (x) d1)/h^2 are (mu_k + mu_l)/h^2. Hence
 // lambda_min = 2 mu_1/h^2, lambda_max = 2 mu_n/h^2, kappa = mu_n/mu_1 = cot^2(pi/(2(n+1))).

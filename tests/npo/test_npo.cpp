@@ -1,7 +1,7 @@
 // PC npo: the imported reference network against the fixture's forward-pass pair, the
 // checkpoint formats and every bad-checkpoint case, FCG(1) with the network on the canonical
 // problem (30 iterations at 1, 2 and 4 ranks, gather mode), the plain-CG negative control,
-// the block-Jacobi sub-PC mode and the linearised spectrum (SPEC.md: NPO; fixtures/README.md).
+// the block-Jacobi sub-PC mode and the linearised spectrum (docs/npo.md; tests/data/README.md).
 #include <hdf5.h>
 #include <unistd.h>
 
@@ -236,7 +236,7 @@ TEST(NpoCheckpoint, ImportsReferenceWithItsHyperparameters)
   ASSERT_NE(net, nullptr);
   NpoNetInfo info;
   ASSERT_EQ(0, NpoNetGetInfo(net, &info));
-  EXPECT_EQ(info.num_params, 50465); // SPEC.md: 50,465 parameters with ffn_mult 4
+  EXPECT_EQ(info.num_params, 50465); // docs/npo.md: 50,465 parameters with ffn_mult 4
   EXPECT_EQ(info.hp.width, 32);
   EXPECT_EQ(info.hp.num_coarse, 64);
   EXPECT_EQ(info.hp.num_heads, 4);
@@ -607,7 +607,7 @@ TEST(NpoSpectrum, ReferenceMetricsAtN32)
   VecGetArrayRead(p.b, &b);
   ASSERT_EQ(0, NpoLinearizedSpectrum(net, p.A, 32, 32, b, &s, NULL, NULL));
   VecRestoreArrayRead(p.b, &b);
-  // SPEC.md: all in the right half-plane, |lambda| spread 12.56, 98.1 % within [0.5, 2] x
+  // docs/npo.md: all in the right half-plane, |lambda| spread 12.56, 98.1 % within [0.5, 2] x
   // median, nonsymmetry 0.568, nonlinearity 0.432.
   EXPECT_EQ(s.num_nonpositive_real, 0);
   EXPECT_GT(s.re_min, 0);

@@ -1,4 +1,4 @@
-// npo_train (SPEC.md: NPO, Training): a few epochs on a small set lower the loss and write a
+// npo_train (docs/npo.md, Training): a few epochs on a small set lower the loss and write a
 // loadable checkpoint with its history; a run stopped after k epochs and resumed gives the
 // same history and weights as an uninterrupted one (one thread); bad options are clear errors.
 // Training is serial: run at one rank.
@@ -8,9 +8,9 @@
 #include <cstdio>
 #include <string>
 
+#include "npo_training/npo_trainer.h"
 #include "preconditioners/npo/npo_checkpoint.h"
 #include "preconditioners/npo/npo_net.h"
-#include "preconditioners/npo/npo_trainer.h"
 #include "test_support.h"
 
 namespace {

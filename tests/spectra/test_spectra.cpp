@@ -1,4 +1,4 @@
-// Spectra against the closed forms and the reference's kappa values (SPEC.md: Spectra and
+// Spectra against the closed forms and the reference's kappa values (docs/spectra.md and
 // Methods). Runs at 1, 2 and 4 ranks; every test also recomputes on one rank
 // (PETSC_COMM_SELF) where it checks rank independence (1e-6 relative).
 #include <cmath>
@@ -42,7 +42,7 @@ double Rel(double a, double b)
 // 2 (2 - 2 cos(k pi/(n+1)))/h^2 at k = 1 and k = n.
 TEST(SpectraA, ClosedFormKappa)
 {
-  const double reference[] = {32.16, 116.46, 440.69, 1711.66}; // SPEC.md, rounded
+  const double reference[] = {32.16, 116.46, 440.69, 1711.66}; // docs/spectra.md, rounded
   int          k           = 0;
   for (PetscInt n : {8, 16, 32, 64}) {
     TestProblem    t(PETSC_COMM_WORLD, "constant", n);
@@ -105,7 +105,8 @@ TEST(SpectraMethods, VariableContrastJacobi)
   EXPECT_NEAR(j.kappa, 428, 0.01 * 428);
 }
 
-// IC(0) in natural order: kappa 39.81 (SPEC.md, rod problem = the canonical n = 32 operator).
+// IC(0) in natural order: kappa 39.81 (docs/methods.md, rod problem = the canonical n = 32
+// operator).
 TEST(SpectraMethods, IncompleteCholesky)
 {
   SpectrumResult r = Method(PETSC_COMM_WORLD, "rod", "icc");

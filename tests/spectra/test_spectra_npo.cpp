@@ -28,7 +28,7 @@ double Rel(double a, double b)
   return std::fabs(a / b - 1.0);
 }
 
-// NPO (SPEC.md): the linearised operator M_lin A, M_lin = [M(e_1) ... M(e_N)], is
+// NPO (docs/npo.md): the linearised operator M_lin A, M_lin = [M(e_1) ... M(e_N)], is
 // nonsymmetric; reference: all eigenvalues in the right half-plane, |lambda| spread 12.56,
 // 98.1 % within [0.5, 2] x median.
 TEST(SpectraMethods, NPOLinearisedSpectrum)

@@ -1,5 +1,5 @@
 // PC type "hodlr": M ~ A^{-1} as a symmetric HODLR matrix over the recursive bisection of the
-// grid (SPEC.md: Methods, HODLR). Leaves of at most -pc_hodlr_leaf_size unknowns are dense
+// grid (docs/hodlr.md). Leaves of at most -pc_hodlr_leaf_size unknowns are dense
 // blocks of A^{-1}; every off-diagonal block of the tree is kept at rank <= -pc_hodlr_rank.
 //
 // Options (prefix as usual, e.g. -sub_pc_hodlr_rank under block Jacobi):
@@ -52,12 +52,13 @@
 // cluster). -pc_hodlr_check_spd 0 skips both.
 #include "preconditioners/hodlr/hodlr.h"
 
+#include "core/grid_shape.h"
+
 #include <petsc/private/pcimpl.h>
 #include <petscdmda.h>
 #include <slepceps.h>
 
 #include <algorithm>
-#include <cstdarg>
 #include <vector>
 
 #include "preconditioners/hodlr/hodlr_matrix.h"
@@ -103,57 +104,20 @@ static PetscErrorCode PCReset_Hodlr(PC pc)
 }
 
 // The grid shape rows x cols with rows * cols = N (see the header comment).
-static PetscErrorCode HodlrGridShape(PC pc, Mat As, PetscInt N, PetscInt *rows, PetscInt *cols)
+static PetscErrorCode HodlrGridShape(PC pc, PetscInt *rows, PetscInt *cols)
 {
-  PC_Hodlr *h    = (PC_Hodlr *)pc->data;
-  MPI_Comm  comm = PetscObjectComm((PetscObject)pc);
-  DM        dm   = NULL;
-  PetscBool isda = PETSC_FALSE;
+  PC_Hodlr *h = (PC_Hodlr *)pc->data;
+  GridShape shape;
 
   PetscFunctionBegin;
-  PetscCall(MatGetDM(pc->pmat, &dm));
-  if (dm) PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMDA, &isda));
-  if (isda && !h->grid_width) {
-    PetscInt dim, Mx, My, px, dof;
-    PetscCall(
-        DMDAGetInfo(dm, &dim, &Mx, &My, NULL, &px, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
-    if (dim == 2 && dof == 1 && Mx * My == N) {
-      PetscCheck(!h->gathered || px == 1, comm, PETSC_ERR_ARG_INCOMP,
-                 "PC hodlr on several ranks needs the DMDA split in strips of whole grid rows "
-                 "(-da_processors_x 1), or use -pc_type bjacobi -sub_pc_type hodlr");
-      *cols       = Mx;
-      *rows       = My;
-      h->geometry = "DMDA";
-      PetscFunctionReturn(0);
-    }
-  }
-  if (h->grid_width > 0) {
-    PetscCheck(N % h->grid_width == 0, comm, PETSC_ERR_ARG_SIZ,
-               "-pc_hodlr_grid_width %" PetscInt_FMT " does not divide the %" PetscInt_FMT
-               " unknowns of the operator",
-               h->grid_width, N);
-    *cols       = h->grid_width;
-    *rows       = N / h->grid_width;
-    h->geometry = "-pc_hodlr_grid_width";
-    PetscFunctionReturn(0);
-  }
-  // The bandwidth of a 5-point stencil in natural ordering is the grid width.
-  PetscInt bw = 0;
-  for (PetscInt i = 0; i < N; i++) {
-    PetscInt        nc;
-    const PetscInt *c;
-    PetscCall(MatGetRow(As, i, &nc, &c, NULL));
-    for (PetscInt k = 0; k < nc; k++) bw = std::max(bw, PetscAbsInt(c[k] - i));
-    PetscCall(MatRestoreRow(As, i, &nc, &c, NULL));
-  }
-  if (bw == 0) bw = 1; // diagonal operator: any shape does
-  PetscCheck(N % bw == 0, comm, PETSC_ERR_ARG_SIZ,
-             "PC hodlr cannot infer the grid: the matrix bandwidth %" PetscInt_FMT
-             " does not divide N = %" PetscInt_FMT "; give -pc_hodlr_grid_width",
-             bw, N);
-  *cols       = bw;
-  *rows       = N / bw;
-  h->geometry = "matrix bandwidth";
+  PetscCall(GridShapeFromPC(pc, h->grid_width, "-pc_hodlr_grid_width", &shape));
+  PetscCheck(!h->gathered || !shape.da || shape.da_procs_x == 1, PetscObjectComm((PetscObject)pc),
+             PETSC_ERR_ARG_INCOMP,
+             "PC hodlr on several ranks needs the DMDA split in strips of whole grid rows "
+             "(-da_processors_x 1), or use -pc_type bjacobi -sub_pc_type hodlr");
+  *rows       = shape.rows;
+  *cols       = shape.cols;
+  h->geometry = shape.source;
   PetscFunctionReturn(0);
 }
 
@@ -261,7 +225,7 @@ static PetscErrorCode PCSetUp_Hodlr(PC pc)
     PetscCall(VecDuplicate(h->xall, &h->yall));
     PetscCall(VecDestroy(&x));
   }
-  PetscCall(HodlrGridShape(pc, h->Aseq, N, &rows, &cols));
+  PetscCall(HodlrGridShape(pc, &rows, &cols));
   if (h->leaf_set)
     PetscCheck(h->opts.leaf <= N, comm, PETSC_ERR_ARG_OUTOFRANGE,
                "-pc_hodlr_leaf_size %" PetscInt_FMT
@@ -375,48 +339,30 @@ static PetscErrorCode PCHodlrGetInfo_Hodlr(PC pc, PCHodlrInfo *info)
   PetscFunctionReturn(0);
 }
 
-// printf to an ASCII viewer or a string viewer (SolveRun keeps KSPView as a string).
-static PetscErrorCode HodlrViewPrintf(PetscViewer viewer, const char *fmt, ...)
-{
-  char      buf[1024];
-  size_t    len;
-  va_list   ap;
-  PetscBool isascii, isstring;
-
-  PetscFunctionBegin;
-  va_start(ap, fmt);
-  PetscCall(PetscVSNPrintf(buf, sizeof(buf), fmt, &len, ap));
-  va_end(ap);
-  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &isascii));
-  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERSTRING, &isstring));
-  if (isascii)
-    PetscCall(PetscViewerASCIIPrintf(viewer, "%s", buf));
-  else if (isstring)
-    PetscCall(PetscViewerStringSPrintf(viewer, "%s", buf));
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode PCView_Hodlr(PC pc, PetscViewer viewer)
 {
   PC_Hodlr *h = (PC_Hodlr *)pc->data;
+  PetscBool isascii;
 
   PetscFunctionBegin;
-  PetscCall(HodlrViewPrintf(
+  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &isascii));
+  if (!isascii) PetscFunctionReturn(0);
+  PetscCall(PetscViewerASCIIPrintf(
       viewer, "  HODLR approximate inverse, build %s, rank <= %" PetscInt_FMT ", tol %g\n",
       PCHodlrBuildTypes[h->build], h->opts.rank, (double)h->opts.tol));
   if (!h->H) PetscFunctionReturn(0);
   const HodlrMatrix &H = *h->H;
   if (h->build == PC_HODLR_BUILD_SCALABLE)
-    PetscCall(HodlrViewPrintf(viewer,
-                              "  sparse Cholesky %s, oversampling %" PetscInt_FMT ", %" PetscInt_FMT
-                              " colours per grid direction\n",
-                              H.factor_solver, h->opts.oversample, h->opts.colors));
-  PetscCall(HodlrViewPrintf(viewer,
-                            "  grid %" PetscInt_FMT " x %" PetscInt_FMT " (N = %" PetscInt_FMT
-                            ", shape from %s), %s tree, leaf size %" PetscInt_FMT
-                            ", levels %" PetscInt_FMT "%s\n",
-                            H.rows, H.cols, H.N, h->geometry, h->geometric ? "geometric" : "strip",
-                            H.leaf, H.nlevels, h->gathered ? ", gathered on every rank" : ""));
+    PetscCall(PetscViewerASCIIPrintf(viewer,
+                                     "  sparse Cholesky %s, oversampling %" PetscInt_FMT
+                                     ", %" PetscInt_FMT " colours per grid direction\n",
+                                     H.factor_solver, h->opts.oversample, h->opts.colors));
+  PetscCall(PetscViewerASCIIPrintf(
+      viewer,
+      "  grid %" PetscInt_FMT " x %" PetscInt_FMT " (N = %" PetscInt_FMT
+      ", shape from %s), %s tree, leaf size %" PetscInt_FMT ", levels %" PetscInt_FMT "%s\n",
+      H.rows, H.cols, H.N, h->geometry, h->geometric ? "geometric" : "strip", H.leaf, H.nlevels,
+      h->gathered ? ", gathered on every rank" : ""));
   for (PetscInt l = 0; l < H.nlevels; l++) {
     PetscInt nb = 0, rmin = PETSC_MAX_INT, rmax = 0, nmin = PETSC_MAX_INT, nmax = 0, bmax = 0;
     for (const HodlrNode &nd : H.nodes) {
@@ -428,7 +374,7 @@ static PetscErrorCode PCView_Hodlr(PC pc, PetscViewer viewer)
       nmax = PetscMax(nmax, nd.numrank);
       bmax = PetscMax(bmax, nd.s1);
     }
-    PetscCall(HodlrViewPrintf(
+    PetscCall(PetscViewerASCIIPrintf(
         viewer,
         "    level %" PetscInt_FMT ": %" PetscInt_FMT " block pair(s) up to %" PetscInt_FMT
         " rows, rank kept %" PetscInt_FMT "-%" PetscInt_FMT ", numerical rank %s %" PetscInt_FMT
@@ -436,28 +382,32 @@ static PetscErrorCode PCView_Hodlr(PC pc, PetscViewer viewer)
         l, nb, bmax, rmin, rmax, h->build == PC_HODLR_BUILD_DENSE ? "" : "(sampled)", nmin, nmax));
   }
   const PetscReal N2 = (PetscReal)H.N * (PetscReal)H.N;
-  PetscCall(HodlrViewPrintf(viewer,
-                            "  storage %" PetscInt_FMT " numbers = N^2 / %.2f (both off-diagonal "
-                            "blocks counted: %" PetscInt_FMT " = N^2 / %.2f)\n",
-                            H.Storage(), (double)(N2 / H.Storage()), H.StorageBothBlocks(),
-                            (double)(N2 / H.StorageBothBlocks())));
-  PetscCall(HodlrViewPrintf(viewer, "  setup %.3f s (build %.3f s, definiteness check %.3f s)\n",
-                            (double)h->setup_seconds, (double)h->build_seconds,
-                            (double)(h->setup_seconds - h->build_seconds)));
+  PetscCall(PetscViewerASCIIPrintf(viewer,
+                                   "  storage %" PetscInt_FMT
+                                   " numbers = N^2 / %.2f (both off-diagonal "
+                                   "blocks counted: %" PetscInt_FMT " = N^2 / %.2f)\n",
+                                   H.Storage(), (double)(N2 / H.Storage()), H.StorageBothBlocks(),
+                                   (double)(N2 / H.StorageBothBlocks())));
+  PetscCall(PetscViewerASCIIPrintf(viewer,
+                                   "  setup %.3f s (build %.3f s, definiteness check %.3f s)\n",
+                                   (double)h->setup_seconds, (double)h->build_seconds,
+                                   (double)(h->setup_seconds - h->build_seconds)));
   if (h->build == PC_HODLR_BUILD_SCALABLE)
-    PetscCall(HodlrViewPrintf(viewer,
-                              "  build: factor %.3f s, %" PetscInt_FMT
-                              " solve columns %.3f s, subtraction of coarser levels %.3f s, "
-                              "SVDs and leaves %.3f s\n",
-                              (double)H.factor_seconds, H.solve_columns, (double)H.solve_seconds,
-                              (double)H.subtract_seconds, (double)H.other_seconds));
+    PetscCall(PetscViewerASCIIPrintf(viewer,
+                                     "  build: factor %.3f s, %" PetscInt_FMT
+                                     " solve columns %.3f s, subtraction of coarser levels %.3f s, "
+                                     "SVDs and leaves %.3f s\n",
+                                     (double)H.factor_seconds, H.solve_columns,
+                                     (double)H.solve_seconds, (double)H.subtract_seconds,
+                                     (double)H.other_seconds));
   if (h->spd_checked)
-    PetscCall(HodlrViewPrintf(viewer, "  SPD check: lambda_min(MA) = %.4g%s\n",
-                              (double)h->lambda_min, H.shift > 0 ? " (before the shift)" : ""));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  SPD check: lambda_min(MA) = %.4g%s\n",
+                                     (double)h->lambda_min,
+                                     H.shift > 0 ? " (before the shift)" : ""));
   else
-    PetscCall(HodlrViewPrintf(viewer, "  SPD check: not run\n"));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  SPD check: not run\n"));
   if (H.shift > 0)
-    PetscCall(HodlrViewPrintf(
+    PetscCall(PetscViewerASCIIPrintf(
         viewer, "  identity shift %g = 2 |lambda_min(M)| (definiteness lost by the truncation)\n",
         (double)H.shift));
   PetscFunctionReturn(0);

@@ -1,4 +1,4 @@
-// PC type "hodlr": hierarchical off-diagonal low-rank approximate inverse (SPEC.md: HODLR).
+// PC type "hodlr": hierarchical off-diagonal low-rank approximate inverse (docs/hodlr.md).
 // See hodlr.cpp for the options and hodlr_matrix.cpp for the constructions.
 #pragma once
 #include <petscpc.h>

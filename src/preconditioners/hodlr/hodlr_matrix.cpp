@@ -1,6 +1,6 @@
 // HODLR approximation of A^{-1}: tree, application, dense and scalable constructions.
 //
-// Why a low-rank off-diagonal block exists (SPEC.md, HODLR): with the strip tree, I1 and
+// Why a low-rank off-diagonal block exists (docs/hodlr.md): with the strip tree, I1 and
 // I2 are bands of grid rows meeting at row b. A source in I2 gives a potential that is
 // discrete-harmonic in the rows above b, hence determined by its values on row b: rank
 // A^{-1}(I1, I2) <= n, the separator width (exactly 32 at every level for n = 32, which

@@ -73,7 +73,7 @@ struct HodlrMatrix {
   // pair per symmetric pair of blocks).
   PetscInt Storage() const;
   // The reference's count, which keeps both off-diagonal blocks: leaves + 2 rank (s1 + s2)
-  // (8.0x below N^2 at n = 32, r = 8, leaf 64; SPEC.md).
+  // (docs/hodlr.md, Storage).
   PetscInt StorageBothBlocks() const;
   // Sets rank of every block from its singular values: min(opts.rank, #sigma > tol sigma_1),
   // and releases the unused columns.

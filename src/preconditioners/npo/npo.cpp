@@ -2,7 +2,7 @@
 // (options and modes in npo.h; the network itself in npo_net.cpp).
 //
 // Sample runs (canonical problem, reference network):
-//   poisson_solve -problem constant -rhs file -rhs_file ../shared/fixtures/a_n32_seed42_const.h5
+//   poisson_solve -problem constant -rhs file -rhs_file tests/data/a_n32_seed42_const.h5
 //                 -methods npo_fcg,npo_cg            (FCG(1): 30 iterations; CG: stalls)
 //   mpirun -n 4 poisson_solve ... -methods npo_fcg   (gathered to rank 0: the same 30)
 //   ... -ksp_type fcg -ksp_fcg_mmax 1 -pc_type bjacobi -sub_pc_type npo   (per-strip network)
@@ -10,11 +10,11 @@
 #include <petscdmda.h>
 #include <unistd.h>
 
-#include <cstdarg>
-
 #include <string>
 
 #include "preconditioners/npo/npo.h"
+
+#include "core/grid_shape.h"
 #include "preconditioners/npo/npo_net.h"
 
 #ifndef NPO_DEFAULT_CHECKPOINT
@@ -45,78 +45,18 @@ typedef struct {
   PetscLogDouble tapply;
 } PC_Npo;
 
-// Fast-axis length of the operator's field from its sparsity: in the first row of a
-// lexicographically ordered 5-point operator (the whole grid, or one process's strip or box
-// under block Jacobi) the farthest coupling is the neighbour one grid row further, at column
-// offset = width. A single row couples only to offset 1: then the field is one row.
-static PetscErrorCode NpoWidthFromStencil(Mat P, PetscInt *width)
-{
-  PetscInt rstart, rend, N, local = 0, global = 0;
-
-  PetscFunctionBegin;
-  PetscCall(MatGetSize(P, &N, NULL));
-  PetscCall(MatGetOwnershipRange(P, &rstart, &rend));
-  if (rstart == 0 && rend > 0) {
-    PetscInt        ncols;
-    const PetscInt *cols;
-    PetscCall(MatGetRow(P, 0, &ncols, &cols, NULL));
-    for (PetscInt k = 0; k < ncols; k++) local = PetscMax(local, cols[k]);
-    PetscCall(MatRestoreRow(P, 0, &ncols, &cols, NULL));
-  }
-  PetscCall(MPIU_Allreduce(&local, &global, 1, MPIU_INT, MPI_MAX, PetscObjectComm((PetscObject)P)));
-  *width = global <= 1 ? N : global;
-  PetscFunctionReturn(0);
-}
-
 // rows x cols of the field, in the order the network reads it (row-major, cols fastest).
 static PetscErrorCode NpoFieldShape(PC pc, PC_Npo *npo)
 {
-  MPI_Comm  comm = PetscObjectComm((PetscObject)pc);
-  PetscInt  N, width = 0;
-  DM        dm   = NULL;
-  PetscBool isda = PETSC_FALSE;
+  GridShape shape;
 
   PetscFunctionBegin;
-  PetscCall(MatGetSize(pc->pmat, &N, NULL));
-  npo->da = NULL;
-  PetscCall(MatGetDM(pc->pmat, &dm));
-  if (!dm) dm = pc->dm;
-  if (dm) PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMDA, &isda));
-  if (isda) {
-    PetscInt dim, Mx, My, dof, px;
-    PetscCall(
-        DMDAGetInfo(dm, &dim, &Mx, &My, NULL, &px, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
-    if (dim == 2 && dof == 1 && Mx * My == N) {
-      width             = Mx;
-      npo->shape_source = "DMDA of the operator";
-      // DMDA global order equals the natural order only when x is not split (strips).
-      if (px > 1) npo->da = dm;
-    }
-  }
-  if (npo->grid_width > 0) {
-    width             = npo->grid_width;
-    npo->shape_source = "option -pc_npo_grid_width";
-  } else if (!width) {
-    PetscCall(NpoWidthFromStencil(pc->pmat, &width));
-    npo->shape_source = "stencil of the operator";
-    if (N % width) {
-      PetscInt s = (PetscInt)PetscSqrtReal((PetscReal)N);
-      while (s * s > N) s--;
-      while ((s + 1) * (s + 1) <= N) s++;
-      if (s * s == N) {
-        width             = s;
-        npo->shape_source = "square field";
-      }
-    }
-  }
-  PetscCheck(width > 0 && N % width == 0, comm, PETSC_ERR_ARG_SIZ,
-             "PC npo: cannot shape the %" PetscInt_FMT
-             "-unknown field as a 2-D grid of width %" PetscInt_FMT
-             " (from the %s); give -pc_npo_grid_width W with W dividing %" PetscInt_FMT
-             " (for -sub_pc_type npo: -sub_pc_npo_grid_width)",
-             N, width, npo->shape_source, N);
-  npo->cols = width;
-  npo->rows = N / width;
+  PetscCall(GridShapeFromPC(pc, npo->grid_width, "-pc_npo_grid_width", &shape));
+  // DMDA global order equals the natural order only when x is not split (strips).
+  npo->da           = shape.da && shape.da_procs_x > 1 ? shape.da : NULL;
+  npo->shape_source = shape.source;
+  npo->cols         = shape.cols;
+  npo->rows         = shape.rows;
   PetscFunctionReturn(0);
 }
 
@@ -265,44 +205,25 @@ static PetscErrorCode PCSetFromOptions_Npo(PC pc, PetscOptionItems *PetscOptions
   PetscFunctionReturn(0);
 }
 
-// One line of PCView on an ASCII viewer or a string viewer (SolveRun keeps KSPView text).
-static PetscErrorCode NpoViewPrintf(PetscViewer viewer, const char *format, ...)
-{
-  char      line[4096];
-  size_t    len;
-  va_list   args;
-  PetscBool ascii;
-
-  PetscFunctionBegin;
-  va_start(args, format);
-  PetscCall(PetscVSNPrintf(line, sizeof(line), format, &len, args));
-  va_end(args);
-  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &ascii));
-  if (ascii)
-    PetscCall(PetscViewerASCIIPrintf(viewer, "%s", line));
-  else
-    PetscCall(PetscViewerStringSPrintf(viewer, "%s", line));
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode PCView_Npo(PC pc, PetscViewer viewer)
 {
   PC_Npo   *npo = (PC_Npo *)pc->data;
-  PetscBool ascii, string;
+  PetscBool ascii;
 
   PetscFunctionBegin;
   PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &ascii));
-  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERSTRING, &string));
-  if (!ascii && !string) PetscFunctionReturn(0);
-  PetscCall(NpoViewPrintf(viewer, "  NPO neural preconditioning operator (arXiv:2502.01337): "
-                                  "z = (||r||/s) net(s r/||r||) in float32, z = 0 for r = 0\n"));
+  if (!ascii) PetscFunctionReturn(0);
+  PetscCall(PetscViewerASCIIPrintf(viewer,
+                                   "  NPO neural preconditioning operator (arXiv:2502.01337): "
+                                   "z = (||r||/s) net(s r/||r||) in float32, z = 0 for r = 0\n"));
   if (!npo->net) {
-    PetscCall(NpoViewPrintf(viewer, "  checkpoint %s (not loaded yet)\n", npo->checkpoint));
+    PetscCall(
+        PetscViewerASCIIPrintf(viewer, "  checkpoint %s (not loaded yet)\n", npo->checkpoint));
     PetscFunctionReturn(0);
   }
   NpoNetInfo info;
   PetscCall(NpoNetGetInfo(npo->net, &info));
-  PetscCall(NpoViewPrintf(
+  PetscCall(PetscViewerASCIIPrintf(
       viewer,
       "  architecture: 1x1 lift [r, x, y] -> %" PetscInt_FMT
       ", 3x3 pre/post relaxation, %" PetscInt_FMT " learned coarse queries, %" PetscInt_FMT
@@ -310,37 +231,39 @@ static PetscErrorCode PCView_Npo(PC pc, PetscViewer viewer)
       " -> %" PetscInt_FMT " -> %" PetscInt_FMT ", 1x1 projection\n",
       info.hp.width, info.hp.num_coarse, info.hp.num_heads, info.hp.width,
       info.hp.ffn_mult * info.hp.width, info.hp.width));
-  PetscCall(NpoViewPrintf(viewer, "  parameters: %" PetscInt_FMT ", checksum (FNV-1a 64) %016llx\n",
-                          info.num_params, info.checksum));
-  PetscCall(NpoViewPrintf(viewer,
-                          "  checkpoint: %s (%s format), trained on n = %" PetscInt_FMT "\n",
-                          info.path, info.format, info.train_grid));
+  PetscCall(PetscViewerASCIIPrintf(
+      viewer, "  parameters: %" PetscInt_FMT ", checksum (FNV-1a 64) %016llx\n", info.num_params,
+      info.checksum));
+  PetscCall(PetscViewerASCIIPrintf(
+      viewer, "  checkpoint: %s (%s format), trained on n = %" PetscInt_FMT "\n", info.path,
+      info.format, info.train_grid));
   if (info.input_grid > 0)
+    PetscCall(PetscViewerASCIIPrintf(
+        viewer,
+        "  input normalisation: resolution-consistent, s = sqrt(N)/%" PetscInt_FMT
+        " = %g here (z = (||r||/s) net(s r/||r||))\n",
+        info.input_grid, (double)NpoNetInputScale(npo->net, npo->rows, npo->cols)));
+  else
     PetscCall(
-        NpoViewPrintf(viewer,
-                      "  input normalisation: resolution-consistent, s = sqrt(N)/%" PetscInt_FMT
-                      " = %g here (z = (||r||/s) net(s r/||r||))\n",
-                      info.input_grid, (double)NpoNetInputScale(npo->net, npo->rows, npo->cols)));
-  else
-    PetscCall(NpoViewPrintf(viewer, "  input normalisation: unit norm (as the reference)\n"));
-  PetscCall(NpoViewPrintf(viewer, "  provenance: %s\n", info.provenance));
-  PetscCall(NpoViewPrintf(viewer, "  libtorch %s, intra-op threads %" PetscInt_FMT "\n",
-                          NpoLibtorchVersion(), npo->threads));
+        PetscViewerASCIIPrintf(viewer, "  input normalisation: unit norm (as the reference)\n"));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "  provenance: %s\n", info.provenance));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "  libtorch %s, intra-op threads %" PetscInt_FMT "\n",
+                                   NpoLibtorchVersion(), npo->threads));
   if (npo->gather)
-    PetscCall(NpoViewPrintf(viewer,
-                            "  mode: gather -- the %" PetscInt_FMT " x %" PetscInt_FMT
-                            " field is gathered to rank 0 of %d (natural order), the "
-                            "network applied there, the result scattered back\n",
-                            npo->rows, npo->cols, npo->size));
+    PetscCall(PetscViewerASCIIPrintf(viewer,
+                                     "  mode: gather -- the %" PetscInt_FMT " x %" PetscInt_FMT
+                                     " field is gathered to rank 0 of %d (natural order), the "
+                                     "network applied there, the result scattered back\n",
+                                     npo->rows, npo->cols, npo->size));
   else
-    PetscCall(NpoViewPrintf(viewer,
-                            "  mode: local -- the network is applied to this process's "
-                            "%" PetscInt_FMT " x %" PetscInt_FMT " field\n",
-                            npo->rows, npo->cols));
-  PetscCall(NpoViewPrintf(viewer, "  field shape from: %s\n", npo->shape_source));
+    PetscCall(PetscViewerASCIIPrintf(viewer,
+                                     "  mode: local -- the network is applied to this process's "
+                                     "%" PetscInt_FMT " x %" PetscInt_FMT " field\n",
+                                     npo->rows, npo->cols));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "  field shape from: %s\n", npo->shape_source));
   if (npo->napply)
-    PetscCall(NpoViewPrintf(viewer, "  applications: %" PetscInt_FMT ", %.3g ms each\n",
-                            npo->napply, 1e3 * npo->tapply / npo->napply));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  applications: %" PetscInt_FMT ", %.3g ms each\n",
+                                     npo->napply, 1e3 * npo->tapply / npo->napply));
   PetscFunctionReturn(0);
 }
 

@@ -1,4 +1,4 @@
-// PC type "npo": the neural preconditioning operator (SPEC.md: NPO; Li, Xiao, Lai & Wang,
+// PC type "npo": the neural preconditioning operator (docs/npo.md; Li, Xiao, Lai & Wang,
 // arXiv:2502.01337) as a PETSc preconditioner, z = M(r) = (||r||/s) net(s r/||r||) in float32
 // (s = 1 as in the reference, or s = sqrt(N)/n0 for a network with input grid n0: npo_net.h).
 //

@@ -10,7 +10,7 @@
 //                           libtorch_version (of the writer)
 //      /parameters/<name>   float32 datasets, <name> = torch parameter name
 //                           (e.g. "restrict.in_proj_weight"), torch shapes
-// 2. The reference's export (fixtures/npo_weights.h5): /state_dict/<name> float32 datasets
+// 2. The reference's export (tests/data/npo_weights.h5): /state_dict/<name> float32 datasets
 //    and root attributes width, num_coarse, num_heads, ffn_mult, n_grid, note,
 //    torch_version_used_here. Imported as is.
 //

@@ -1,5 +1,5 @@
 // The NPO network as a libtorch module (the only file of the project that includes torch).
-// Architecture: npo_net.h and SPEC.md (NPO); parameter names are those of the reference's
+// Architecture: npo_net.h and docs/npo.md; parameter names are those of the reference's
 // torch module, so a state_dict maps onto named_parameters() one to one.
 #include "preconditioners/npo/npo_net.h"
 

@@ -1,7 +1,7 @@
 // The NPO network behind an opaque handle, so that the rest of the project (the PC, the
 // tests, the tools) never includes libtorch: only npo_net.cpp does.
 //
-// Network (SPEC.md: NPO; after Li, Xiao, Lai & Wang, arXiv:2502.01337, Sec. 3.4): for a
+// Network (docs/npo.md; after Li, Xiao, Lai & Wang, arXiv:2502.01337, Sec. 3.4): for a
 // field r of shape rows x cols (row-major, the fast axis is cols),
 //   v  = lift([r, x, y])                     1x1 conv, 3 -> C channels; x = linspace(0,1,rows)
 //                                             along the slow axis, y = linspace(0,1,cols)
@@ -62,7 +62,7 @@ PetscErrorCode NpoNetForward(NpoNet net, PetscInt batch, PetscInt rows, PetscInt
                              const PetscReal *in, PetscReal *out);
 // The preconditioner M(r) = (||r||/s) net(s r/||r||), z = 0 for r = 0 (positively homogeneous
 // of degree 1), with s = NpoNetInputScale(net, rows, cols).
-//   input_grid n0 = 0 (the reference's wrapper, SPEC.md): s = 1, the network sees unit-norm
+//   input_grid n0 = 0 (the reference's wrapper, docs/npo.md): s = 1, the network sees unit-norm
 //     input, whose entries shrink like 1/sqrt(N) as the grid is refined.
 //   input_grid n0 > 0 (resolution-consistent): s = sqrt(rows cols)/n0, so the network sees
 //     input of the same root-mean-square size on every grid as on the n0 x n0 grid (a smooth

@@ -1,4 +1,4 @@
-// Linearised spectrum of the NPO-preconditioned operator (SPEC.md: NPO; the reference's
+// Linearised spectrum of the NPO-preconditioned operator (docs/npo.md; the reference's
 // npo_spectrum experiment). M is nonlinear, so it is linearised by columns,
 // M_lin[:, j] = M(e_j) (= net(e_j), since ||e_j|| = 1), and the complex eigenvalues of
 // M_lin A come from LAPACK geev (dense, small N only).

@@ -1,6 +1,6 @@
 // NPO training (npo_trainer.h): the training set with PETSc (KSP CG monitor, Cholesky), the
 // losses and Adam with libtorch.
-#include "preconditioners/npo/npo_trainer.h"
+#include "npo_training/npo_trainer.h"
 
 #include <petscksp.h>
 #include <unistd.h>
@@ -180,7 +180,7 @@ std::string RunSignature(const NpoTrainOptions *o)
   return s.str();
 }
 
-// Learning rate of epoch e (0-based): linear warm-up, then cosine decay (SPEC.md: NPO).
+// Learning rate of epoch e (0-based): linear warm-up, then cosine decay (docs/npo.md, Training).
 double LearningRate(const NpoTrainOptions *o, PetscInt e)
 {
   if (e < o->warmup) return o->lr_start + (o->lr - o->lr_start) * (double)e / (double)o->warmup;
@@ -362,7 +362,7 @@ PetscErrorCode NpoTrainOptionsFromCommandLine(MPI_Comm comm, NpoTrainOptions *o)
   PetscBool set;
 
   PetscFunctionBegin;
-  PetscOptionsBegin(comm, NULL, "NPO training (SPEC.md: NPO, Training)", "npo_train");
+  PetscOptionsBegin(comm, NULL, "NPO training (docs/npo.md)", "npo_train");
   PetscCall(PetscOptionsIntArray("-npo_train_grids", "Training grids n (comma separated)", "",
                                  o->grids, &ngrids, &set));
   if (set) o->ngrids = ngrids;

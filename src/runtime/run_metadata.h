@@ -1,4 +1,4 @@
-// The root attributes every results file carries (README: Results file).
+// The root attributes every results file carries (docs/results-file.md).
 #pragma once
 #include <string>
 #include <vector>
@@ -8,7 +8,11 @@
 // "CPU model, cores, memory" of this machine (from /proc), for benchmark records.
 std::string MachineDescription(void);
 
-// program, ranks, problems, methods (run order), versions (PETSc, SLEPc, libtorch) and
+// "PETSc ...; SLEPc ...; libtorch ..." : PETSc, SLEPc and the external libraries of the PC
+// registry's rows.
+PetscErrorCode PoissonLibraryVersions(char *buf, size_t len);
+
+// program, ranks, problems, methods (run order), versions (PoissonLibraryVersions) and
 // options (the whole options database).
 PetscErrorCode ResultsFileWriteRunMetadata(ResultsFile *rf, const char *program,
                                            const std::vector<std::string> &problems,

@@ -1,11 +1,31 @@
-#include "io/run_metadata.h"
+#include "runtime/run_metadata.h"
+
+#include <slepcsys.h>
 
 #include <unistd.h>
 
 #include <fstream>
 
 #include "core/name_list.h"
-#include "preconditioners/register.h"
+#include "preconditioners/registry.h"
+
+PetscErrorCode PoissonLibraryVersions(char *buf, size_t len)
+{
+  char                   petsc[256], slepc[256];
+  std::string            all;
+  size_t                 nrows;
+  const PCRegistryEntry *rows = PCRegistryRows(&nrows);
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscGetVersion(petsc, sizeof(petsc)));
+  PetscCall(SlepcGetVersion(slepc, sizeof(slepc)));
+  all = std::string(petsc) + "; " + slepc;
+  for (size_t k = 0; k < nrows; k++)
+    if (rows[k].library && all.find(rows[k].library) == std::string::npos)
+      all += std::string("; ") + rows[k].library;
+  PetscCall(PetscStrncpy(buf, all.c_str(), len));
+  PetscFunctionReturn(0);
+}
 
 PetscErrorCode ResultsFileWriteRunMetadata(ResultsFile *rf, const char *program,
                                            const std::vector<std::string> &problems,

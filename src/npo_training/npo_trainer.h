@@ -1,4 +1,4 @@
-// Training of the NPO network (SPEC.md: NPO, Training; Li, Xiao, Lai & Wang,
+// Training of the NPO network (docs/npo.md, Training; Li, Xiao, Lai & Wang,
 // arXiv:2502.01337, Sec. 3.5): the training set is built with PETSc, the network is trained
 // with libtorch (npo_trainer.cpp). No libtorch in this header.
 //

@@ -1,4 +1,4 @@
-// npo_train: trains the NPO network (SPEC.md: NPO, Training) and writes a checkpoint in the
+// npo_train: trains the NPO network (docs/npo.md, Training) and writes a checkpoint in the
 // project's format; see npo_trainer.h for the training set, the losses and the schedule.
 //
 // Sample runs:
@@ -12,7 +12,7 @@
 // and the training history (group /history: epoch, total, condition, residual, data, lr,
 // elapsed), which postprocess/plot_training.py plots.
 static const char help[] =
-    "Trains the NPO network (SPEC.md: NPO, Training).\n"
+    "Trains the NPO network (docs/npo.md, Training).\n"
     "  -o FILE                       output checkpoint (default npo_trained.h5)\n"
     "  -npo_train_grids n1,n2,...    training grids (default 32)\n"
     "  -npo_train_epochs E           epochs (400)     -npo_train_batch B   batch size (32)\n"
@@ -27,10 +27,10 @@ static const char help[] =
     "  -npo_train_init FILE          start from these weights (fresh optimizer: fine-tuning)\n"
     "  -npo_train_evaluate           only print the losses of the -npo_train_init network\n\n";
 
-#include "core/app.h"
-#include "preconditioners/npo/npo_trainer.h"
+#include "npo_training/npo_trainer.h"
+#include "runtime/app.h"
 
-static PetscErrorCode Run(void)
+static PetscErrorCode Run(MPI_Comm, ResultsFile *)
 {
   NpoTrainOptions opts;
   NpoTrainHistory history;
@@ -56,10 +56,5 @@ static PetscErrorCode Run(void)
 
 int main(int argc, char **argv)
 {
-  PetscErrorCode ierr;
-
-  if (PoissonInitialize(&argc, &argv, help)) return 1;
-  ierr = Run();
-  if (ierr) return PoissonExitOnError(ierr);
-  return PoissonFinalize() ? 1 : 0;
+  return PoissonMain(argc, argv, help, Run);
 }

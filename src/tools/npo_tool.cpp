@@ -1,10 +1,10 @@
 // npo_tool: NPO checkpoints and the NPO's linearised spectrum.
 //
 // Sample runs:
-//   npo_tool -checkpoint ../shared/fixtures/npo_weights.h5 -show
-//   npo_tool -checkpoint ../shared/fixtures/npo_weights.h5 -import npo_reference.h5
-//   npo_tool -checkpoint ../shared/fixtures/npo_weights.h5 -spectrum -n 32 -rhs file
-//            -rhs_file ../shared/fixtures/a_n32_seed42_const.h5
+//   npo_tool -checkpoint tests/data/npo_weights.h5 -show
+//   npo_tool -checkpoint tests/data/npo_weights.h5 -import npo_reference.h5
+//   npo_tool -checkpoint tests/data/npo_weights.h5 -spectrum -n 32 -rhs file
+//            -rhs_file tests/data/a_n32_seed42_const.h5
 //   npo_tool -checkpoint F -timing -n 256      (one network application vs one CG iteration)
 //
 // Description:
@@ -28,11 +28,11 @@ static const char help[] =
 #include <string>
 #include <vector>
 
-#include "core/app.h"
 #include "preconditioners/npo/npo.h"
 #include "preconditioners/npo/npo_net.h"
 #include "preconditioners/npo/npo_spectrum.h"
 #include "problems/problem.h"
+#include "runtime/app.h"
 
 static PetscErrorCode PrintInfo(NpoNet net)
 {
@@ -162,7 +162,7 @@ static PetscErrorCode Timing(const char *checkpoint, PetscInt threads)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Run(void)
+static PetscErrorCode Run(MPI_Comm, ResultsFile *)
 {
   char      checkpoint[PETSC_MAX_PATH_LEN] = "", out[PETSC_MAX_PATH_LEN] = "";
   PetscBool info = PETSC_FALSE, import = PETSC_FALSE, spectrum = PETSC_FALSE, timing = PETSC_FALSE;
@@ -196,10 +196,5 @@ static PetscErrorCode Run(void)
 
 int main(int argc, char **argv)
 {
-  PetscErrorCode ierr;
-
-  if (PoissonInitialize(&argc, &argv, help)) return 1;
-  ierr = Run();
-  if (ierr) return PoissonExitOnError(ierr);
-  return PoissonFinalize() ? 1 : 0;
+  return PoissonMain(argc, argv, help, Run);
 }

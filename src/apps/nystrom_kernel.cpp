@@ -1,4 +1,4 @@
-// nystrom_kernel: the favourable case of the Nystrom preconditioner (issue 4).
+// nystrom_kernel: the favourable case of the Nystrom preconditioner.
 //
 // Build:  cmake --build build --target nystrom_kernel
 // Sample runs:
@@ -13,18 +13,19 @@
 // spectral decay of K makes d_eff(mu) = tr(K (K + mu I)^{-1}) small, and Theorem 5.1 of the
 // paper gives E kappa(P^{-1/2}(K + mu I)P^{-1/2}) < 28 for l = 2 ceil(1.5 d_eff) + 1.
 // Without -pc_nystrom_rank the program sweeps l over d_eff/4, d_eff/2, d_eff and that value.
-// Every solve uses the SPEC.md protocol (CG, unpreconditioned norm, rtol 1e-10, atol 0), with
-// at most 10000 iterations. The condition numbers of the preconditioned operator come from
-// SLEPc (Krylov-Schur on P^{-1/2}(K + mu I)P^{-1/2}, for l >= d_eff unless -kernel_kappa_all),
+// Every solve uses the solve protocol (docs/protocol.md) (CG, unpreconditioned norm, rtol 1e-10,
+// atol 0), with at most 10000 iterations. The condition numbers of the preconditioned operator come
+// from SLEPc (Krylov-Schur on P^{-1/2}(K + mu I)P^{-1/2}, for l >= d_eff unless -kernel_kappa_all),
 // those of K + mu I from LAPACK; kappa_cg is PETSc's estimate from the CG Lanczos coefficients.
 // The KSPs have the options prefixes plain_ and nys_ (e.g. -nys_ksp_view).
 #include <petscksp.h>
 
 #include <vector>
 
-#include "core/app.h"
 #include "kernel/kernel_problem.h"
 #include "preconditioners/nystrom/nystrom.h"
+#include "runtime/app.h"
+#include "solve/protocol.h"
 
 static const char help[] =
     "Kernel ridge regression (K + mu I) x = b: plain CG against Nystrom-preconditioned CG.\n"
@@ -45,16 +46,15 @@ typedef struct {
   PetscReal          setup_seconds, solve_seconds, lambda_1, lambda_l;
 } KernelRun;
 
-// The CG protocol of SPEC.md (up to 10000 iterations here), then the user's options.
+// The solve protocol (docs/protocol.md), up to 10000 iterations here, then the user's options.
 static PetscErrorCode KernelKSPCreate(MPI_Comm comm, const char *prefix, Mat A, Mat P, KSP *ksp)
 {
   PetscFunctionBeginUser;
   PetscCall(KSPCreate(comm, ksp));
   PetscCall(KSPSetOptionsPrefix(*ksp, prefix));
   PetscCall(KSPSetOperators(*ksp, A, P));
-  PetscCall(KSPSetType(*ksp, KSPCG));
-  PetscCall(KSPSetNormType(*ksp, KSP_NORM_UNPRECONDITIONED));
-  PetscCall(KSPSetTolerances(*ksp, 1e-10, 0.0, PETSC_DEFAULT, 10000));
+  PetscCall(KSPSetSolveProtocol(*ksp));
+  PetscCall(KSPSetTolerances(*ksp, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
   PetscCall(KSPSetComputeSingularValues(*ksp, PETSC_TRUE));
   PetscFunctionReturn(0);
 }
@@ -131,7 +131,7 @@ static PetscErrorCode SolveNystrom(const KernelProblem *kp, PetscInt rank, Petsc
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Run(MPI_Comm comm)
+static PetscErrorCode Run(MPI_Comm comm, ResultsFile *)
 {
   KernelOptions          opts;
   KernelProblem          kp;
@@ -221,11 +221,5 @@ static PetscErrorCode Run(MPI_Comm comm)
 
 int main(int argc, char **argv)
 {
-  PetscErrorCode ierr;
-
-  if (PoissonInitialize(&argc, &argv, help)) return 1;
-  ierr = Run(PETSC_COMM_WORLD);
-  if (ierr) return PoissonExitOnError(ierr);
-  if (PoissonFinalize()) return 1;
-  return 0;
+  return PoissonMain(argc, argv, help, Run);
 }

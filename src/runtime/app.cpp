@@ -1,9 +1,9 @@
-#include "core/app.h"
+#include "runtime/app.h"
 
 #include <hdf5.h>
 #include <slepcsys.h>
 
-#include "preconditioners/register.h"
+#include "preconditioners/registry.h"
 
 static const char *program_name = "poisson";
 
@@ -57,7 +57,7 @@ PetscErrorCode PoissonInitialize(int *argc, char ***argv, const char *help)
   PetscCall(SlepcInitialize(argc, argv, NULL, help));
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   PetscCall(PetscPushErrorHandler(PoissonErrorHandler, NULL));
-  PetscCall(PoissonRegisterPreconditioners());
+  PetscCall(PCRegistryRegisterAll());
   return 0;
 }
 
@@ -68,7 +68,8 @@ PetscErrorCode PoissonFinalize(void)
   return 0;
 }
 
-int PoissonExitOnError(PetscErrorCode code)
+// Exit code of a failed run: finalizes PETSc and returns 1.
+static int PoissonExitOnError(PetscErrorCode code)
 {
   PetscMPIInt size = 1;
   MPI_Comm_size(PETSC_COMM_WORLD, &size);
@@ -78,4 +79,34 @@ int PoissonExitOnError(PetscErrorCode code)
   PetscPopErrorHandler();
   SlepcFinalize();
   return 1;
+}
+
+// After a user-input error (raised on every rank) the temporary is closed and removed
+// collectively; after any other error it is only removed, since the other ranks may be gone
+// or stuck in a collective call.
+static void DiscardResultsFile(ResultsFile *rf, PetscErrorCode error)
+{
+  PetscMPIInt rank = 0, size = 1;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  MPI_Comm_size(PETSC_COMM_WORLD, &size);
+  if (size == 1 || PoissonIsUserError(error)) {
+    (void)ResultsFileAbort(rf);
+    return;
+  }
+  if (!rank && rf->tmp_path[0]) (void)remove(rf->tmp_path);
+}
+
+int PoissonMain(int argc, char **argv, const char *help, PoissonRunFunction run)
+{
+  ResultsFile    rf;
+  PetscErrorCode ierr;
+
+  if (PoissonInitialize(&argc, &argv, help)) return 1;
+  if (PetscMemzero(&rf, sizeof(rf))) return 1;
+  ierr = run(PETSC_COMM_WORLD, &rf);
+  if (ierr) {
+    DiscardResultsFile(&rf, ierr);
+    return PoissonExitOnError(ierr);
+  }
+  return PoissonFinalize() ? 1 : 0;
 }

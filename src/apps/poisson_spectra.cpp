@@ -42,10 +42,11 @@ static const char help[] =
 
 #include "core/name_list.h"
 #include "io/results_file.h"
-#include "io/run_metadata.h"
-#include "preconditioners/register.h"
 #include "problems/operator.h"
 #include "problems/problem.h"
+#include "problems/problem_table.h"
+#include "runtime/app.h"
+#include "runtime/run_metadata.h"
 #include "solve/method.h"
 #include "spectra/spectra.h"
 
@@ -157,14 +158,8 @@ static PetscErrorCode RunProblem(MPI_Comm comm, ResultsFile *rf, const SpectraOp
   PetscFunctionBeginUser;
   PetscCall(ProblemOptionsFromCommandLine(comm, pname.c_str(), &popts));
   PetscCall(ProblemCreate(comm, &popts, &p));
-  constant_operator = (PetscBool)(strcmp(popts.problem, "variable") || popts.contrast == 1.0);
-  PetscCall(PetscSNPrintf(group, sizeof(group), "/%s", popts.problem));
-  PetscCall(ResultsFileWriteString(rf, group, "problem", popts.problem));
-  PetscCall(ResultsFileWriteInt(rf, group, "n", popts.n));
-  PetscCall(ResultsFileWriteInt(rf, group, "N", popts.n * popts.n));
-  PetscCall(ResultsFileWriteReal(rf, group, "h", p.h));
-  PetscCall(ResultsFileWriteReal(rf, group, "contrast",
-                                 strcmp(popts.problem, "variable") ? 1.0 : popts.contrast));
+  constant_operator = (PetscBool)(ProblemContrast(&popts) == 1.0);
+  PetscCall(ProblemWrite(rf, &p, PETSC_FALSE));
   PetscCall(PrintHeader(comm, &p));
 
   PetscCall(SpectrumOfOperator(p.A, so->full, &res));
@@ -275,5 +270,5 @@ static PetscErrorCode RunSpectra(MPI_Comm comm, ResultsFile *rf)
 
 int main(int argc, char **argv)
 {
-  return ResultsFileMain(argc, argv, help, RunSpectra);
+  return PoissonMain(argc, argv, help, RunSpectra);
 }

@@ -1,4 +1,4 @@
-// hodlr_bench: the figures of PC hodlr (issue 5): the rank sweep at n = 32 for both builds
+// hodlr_bench: the figures of PC hodlr: the rank sweep at n = 32 for both builds
 // and the setup scaling of the scalable build.
 //
 // Sample runs (OPENBLAS_NUM_THREADS=1):
@@ -15,28 +15,23 @@ static const char help[] = "PC hodlr figures: -mode sweep|scaling, -sizes n1,n2,
 #include <string>
 #include <vector>
 
-#include "core/app.h"
 #include "preconditioners/hodlr/hodlr.h"
 #include "preconditioners/hodlr/hodlr_spectrum.h"
 #include "problems/problem.h"
+#include "runtime/app.h"
 #include "solve/solve_run.h"
 
 #ifndef HODLR_FIXTURES_DIR
-#define HODLR_FIXTURES_DIR "../shared/fixtures"
+#define HODLR_FIXTURES_DIR "tests/data"
 #endif
 
-// CG protocol of SPEC.md with PC hodlr under the prefix "hb_".
+// CG protocol (docs/protocol.md) with PC hodlr under the prefix "hb_".
 static PetscErrorCode SetMethodOptions(const char *build, PetscInt rank, PetscBool check)
 {
   char r[32];
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(r, sizeof(r), "%" PetscInt_FMT, rank));
-  PetscCall(PetscOptionsSetValue(NULL, "-hb_ksp_type", "cg"));
-  PetscCall(PetscOptionsSetValue(NULL, "-hb_ksp_norm_type", "unpreconditioned"));
-  PetscCall(PetscOptionsSetValue(NULL, "-hb_ksp_rtol", "1e-10"));
-  PetscCall(PetscOptionsSetValue(NULL, "-hb_ksp_atol", "0"));
-  PetscCall(PetscOptionsSetValue(NULL, "-hb_ksp_max_it", "2000"));
   PetscCall(PetscOptionsSetValue(NULL, "-hb_pc_type", "hodlr"));
   PetscCall(PetscOptionsSetValue(NULL, "-hb_pc_hodlr_rank", r));
   PetscCall(PetscOptionsSetValue(NULL, "-hb_pc_hodlr_build", build));
@@ -166,7 +161,7 @@ static PetscErrorCode Scaling(const std::vector<PetscInt> &sizes, PetscInt rank,
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Run(void)
+static PetscErrorCode Run(MPI_Comm, ResultsFile *)
 {
   char      mode[32]  = "sweep", fixture[PETSC_MAX_PATH_LEN];
   PetscInt  sizes[16] = {128, 256, 512, 1024}, nsizes = 16;
@@ -197,9 +192,5 @@ static PetscErrorCode Run(void)
 
 int main(int argc, char **argv)
 {
-  PetscErrorCode ierr = PoissonInitialize(&argc, &argv, help);
-  if (ierr) return 1;
-  ierr = Run();
-  if (ierr) return PoissonExitOnError(ierr);
-  return PoissonFinalize() ? 1 : 0;
+  return PoissonMain(argc, argv, help, Run);
 }

@@ -1,5 +1,5 @@
 // npo_train_bench: the training wall time of npo_train against the reference's 216 s
-// (SPEC.md: NPO, Training; issue 7). A benchmark, not a test: it runs the first K epochs of
+// (docs/npo.md, Training). A benchmark, not a test: it runs the first K epochs of
 // a training run (the reference's settings unless -npo_train_* options say otherwise), takes
 // the mean time per epoch after the first, and extrapolates to the run's full epoch count.
 //
@@ -19,19 +19,18 @@ static const char help[] =
 #include <sstream>
 #include <string>
 
-#include "core/app.h"
-#include "io/run_metadata.h"
-#include "preconditioners/npo/npo_trainer.h"
+#include "npo_training/npo_trainer.h"
+#include "runtime/app.h"
+#include "runtime/run_metadata.h"
 
-#define NPO_REFERENCE_TRAINING_SECONDS 216.0 // SPEC.md: 400 epochs on one CPU
+#define NPO_REFERENCE_TRAINING_SECONDS 216.0 // the reference: 400 epochs on one CPU (docs/npo.md)
 
-static PetscErrorCode Run(void)
+static PetscErrorCode Run(MPI_Comm comm, ResultsFile *)
 {
   NpoTrainOptions opts;
   NpoTrainHistory h;
   PetscInt        epochs                     = 10;
   char            output[PETSC_MAX_PATH_LEN] = "results/bench_npo_train.json";
-  MPI_Comm        comm                       = PETSC_COMM_WORLD;
   PetscBool       help_asked                 = PETSC_FALSE;
 
   PetscFunctionBeginUser;
@@ -104,10 +103,5 @@ static PetscErrorCode Run(void)
 
 int main(int argc, char **argv)
 {
-  PetscErrorCode ierr;
-
-  if (PoissonInitialize(&argc, &argv, help)) return 1;
-  ierr = Run();
-  if (ierr) return PoissonExitOnError(ierr);
-  return PoissonFinalize() ? 1 : 0;
+  return PoissonMain(argc, argv, help, Run);
 }

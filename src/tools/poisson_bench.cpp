@@ -40,11 +40,11 @@ static const char help[] = "Roofline and time-to-solution benchmark of the Poiss
 #include <string>
 #include <vector>
 
-#include "core/app.h"
 #include "core/name_list.h"
 #include "io/hdf5_query.h"
-#include "io/run_metadata.h"
 #include "problems/problem.h"
+#include "runtime/app.h"
+#include "runtime/run_metadata.h"
 
 #ifndef POISSON_BIN_DIR
 #define POISSON_BIN_DIR "build/bin"
@@ -186,7 +186,7 @@ TTSResult TimeToSolution(const std::string &method, PetscInt n, PetscReal rtol, 
 
 } // namespace
 
-static PetscErrorCode RunBench(MPI_Comm comm)
+static PetscErrorCode RunBench(MPI_Comm comm, ResultsFile *)
 {
   char        parts[256] = "stream,iteration,tts", sizes[256] = "1024,2048";
   char        methods[1024]              = "gamg,none,jacobi,icc,hypre";
@@ -321,11 +321,5 @@ static PetscErrorCode RunBench(MPI_Comm comm)
 
 int main(int argc, char **argv)
 {
-  PetscErrorCode ierr;
-
-  PetscCall(PoissonInitialize(&argc, &argv, help));
-  ierr = RunBench(PETSC_COMM_WORLD);
-  if (ierr) return PoissonExitOnError(ierr);
-  PetscCall(PoissonFinalize());
-  return 0;
+  return PoissonMain(argc, argv, help, RunBench);
 }
