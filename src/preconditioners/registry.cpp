@@ -42,8 +42,8 @@ static const PCRegistryEntry pc_types[] = {
     {PCKSP, NULL, NULL, NULL, F, F, NULL, "an inner Krylov solve (nonlinear)"},
 };
 
-// The create function of a plugin row, opened on first use (RTLD_GLOBAL: the plugin's own
-// dependencies resolve once for every later user in the process).
+// The create function of a plugin row, opened on first use. Lazy binding: libtorch has some
+// 10^5 symbol relocations, resolved only when called.
 static PetscErrorCode PluginCreateFunction(const PCRegistryEntry *e, PetscErrorCode (**create)(PC))
 {
   const char *dir = getenv("POISSON_PLUGIN_DIR");
@@ -56,7 +56,7 @@ static PetscErrorCode PluginCreateFunction(const PCRegistryEntry *e, PetscErrorC
     PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s", dir, base ? base + 1 : e->plugin));
   } else
     PetscCall(PetscStrncpy(path, e->plugin, sizeof(path)));
-  handle = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+  handle = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
   PetscCheck(handle, PETSC_COMM_SELF, PETSC_ERR_LIB,
              "PC type %s: cannot load its library '%s': %s (POISSON_PLUGIN_DIR moves it)", e->name,
              path, dlerror());
