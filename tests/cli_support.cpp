@@ -30,10 +30,13 @@ static std::string Slurp(const std::string &file)
   return ss.str();
 }
 
-CliRun RunExecutable(const std::string &program, const std::string &args, int ranks)
+CliRun RunExecutable(const std::string &program, const std::string &args, int ranks,
+                     int timeout_seconds)
 {
   const std::string out = CliTempDir() + "/stdout", err = CliTempDir() + "/stderr";
-  const std::string cmd = std::string(POISSON_MPIEXEC) + " -n " + std::to_string(ranks) + " " +
+  // A hang is a failure (status 124 from timeout), not a stuck test.
+  const std::string cmd = "timeout -k 5 " + std::to_string(timeout_seconds) + " " +
+                          std::string(POISSON_MPIEXEC) + " -n " + std::to_string(ranks) + " " +
                           POISSON_BIN_DIR + "/" + program + " " + args + " >" + out + " 2>" + err;
   CliRun r;
   int    s = std::system(cmd.c_str());
@@ -41,6 +44,13 @@ CliRun RunExecutable(const std::string &program, const std::string &args, int ra
   r.out    = Slurp(out);
   r.err    = Slurp(err);
   return r;
+}
+
+size_t CountOccurrences(const std::string &text, const std::string &what)
+{
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) n++;
+  return n;
 }
 
 bool AnyFileStartingWith(const std::string &dir, const std::string &stem)
@@ -63,5 +73,7 @@ void ExpectCleanFailure(const std::string &program, const std::string &args,
   EXPECT_NE(r.status, 0) << args;
   EXPECT_NE(r.err.find(message), std::string::npos) << args << "\nstderr:\n" << r.err;
   EXPECT_EQ(r.err.find("PETSC ERROR"), std::string::npos) << "expected one line, got\n" << r.err;
+  EXPECT_EQ(CountOccurrences(r.err, program + ": error: "), 1u) << "expected one line, got\n"
+                                                                << r.err;
   EXPECT_FALSE(AnyFileStartingWith(CliTempDir(), "bad.h5")) << args;
 }
