@@ -1,5 +1,7 @@
 #include "io/output_file.h"
 
+#include "core/temp_files.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +24,7 @@ static int CheckPath(const char *path, const char *what, char *msg, size_t len)
     return snprintf(msg, len, "%s '%s' exists and is not a regular file (a device, folder or FIFO)",
                     what, path),
            1;
+  TempFilesRemoveStale(path); // litter of earlier runs that were killed
   std::string dir(path);
   size_t      slash = dir.rfind('/');
   dir               = slash == std::string::npos ? "." : slash == 0 ? "/" : dir.substr(0, slash);
@@ -50,10 +53,14 @@ PetscErrorCode OutputPathCheck(MPI_Comm comm, const char *path, const char *what
 // Rank 0's part of TextFileWriteAtomic: 0 or a message.
 static int WriteAtomic(const char *path, const std::string &text, char *msg, size_t len)
 {
-  char tmp[PETSC_MAX_PATH_LEN + 32];
-  snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+  char tmp[PETSC_MAX_PATH_LEN + 128];
+  if (TempFileName(path, tmp, sizeof(tmp)) || TempFileRegister(tmp))
+    return snprintf(msg, len, "cannot name a temporary for '%s'", path), 1;
   FILE *f = fopen(tmp, "w");
-  if (!f) return snprintf(msg, len, "cannot create '%s': %s", tmp, strerror(errno)), 1;
+  if (!f) {
+    TempFileForget(tmp);
+    return snprintf(msg, len, "cannot create '%s': %s", tmp, strerror(errno)), 1;
+  }
   bool ok = fwrite(text.data(), 1, text.size(), f) == text.size();
   ok      = fflush(f) == 0 && ok;
   ok      = fsync(fileno(f)) == 0 && ok;
@@ -62,8 +69,10 @@ static int WriteAtomic(const char *path, const std::string &text, char *msg, siz
   if (!ok || rename(tmp, path)) {
     err = err ? err : errno;
     remove(tmp);
+    TempFileForget(tmp);
     return snprintf(msg, len, "cannot write '%s': %s", path, strerror(err)), 1;
   }
+  TempFileForget(tmp);
   return 0;
 }
 

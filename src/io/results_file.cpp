@@ -1,51 +1,112 @@
 #include "io/results_file.h"
 
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+
+#include "core/program_name.h"
+#include "core/temp_files.h"
+#include "io/output_file.h"
+
+// Writes to the file run with PETSc's error printing off (WriteBegin); WriteEnd turns a failed
+// write (a full disk, a quota, an I/O error) into one error line after removing the
+// temporary. HDF5 does not fail collectively: the other ranks may be waiting inside the same
+// HDF5 call, so on several ranks the failing rank reports and aborts the job. Datasets are
+// preceded by a collective free-space check (SpaceCheck), which catches a full disk cleanly.
+static void WriteBegin(void)
+{
+  (void)PetscPushErrorHandler(PetscReturnErrorHandler, NULL);
+  errno = 0;
+}
+
+static PetscErrorCode WriteEnd(ResultsFile *rf, PetscErrorCode ierr)
+{
+  int         err = errno;
+  PetscMPIInt size;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscPopErrorHandler());
+  if (!ierr) PetscFunctionReturn(0);
+  const char *tmp = rf->tmp_path;
+  if (tmp[0]) {
+    (void)remove(tmp);
+    TempFileForget(tmp);
+  }
+  PetscCallMPI(MPI_Comm_size(rf->comm, &size));
+  if (size > 1) {
+    fprintf(stderr, "%s: error: cannot write results file '%s': %s\n", PoissonProgramName(),
+            rf->path, err ? strerror(err) : "the HDF5 library failed to write (is the disk full?)");
+    fflush(stderr);
+    MPI_Abort(rf->comm, 1);
+  }
+  (void)ResultsFileAbort(rf);
+  SETERRQ(rf->comm, PETSC_ERR_FILE_WRITE, "cannot write results file '%s': %s", rf->path,
+          err ? strerror(err) : "the HDF5 library failed to write (is the disk full?)");
+}
+
+// Room for `bytes` more in the file's folder (checked on rank 0, verdict on every rank).
+static PetscErrorCode SpaceCheck(ResultsFile *rf, double bytes)
+{
+  PetscMPIInt rank;
+  double      avail = 0;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(rf->comm, &rank));
+  if (!rank) {
+    struct statvfs st;
+    avail = statvfs(rf->tmp_path, &st) ? -1.0 : (double)st.f_bavail * (double)st.f_frsize;
+  }
+  PetscCallMPI(MPI_Bcast(&avail, 1, MPI_DOUBLE, 0, rf->comm));
+  const double need = bytes + (1 << 18); // the data, plus HDF5's metadata and a margin
+  if (avail >= 0 && avail < need) PetscCall(ResultsFileAbort(rf));
+  PetscCheck(avail < 0 || avail >= need, rf->comm, PETSC_ERR_FILE_WRITE,
+             "cannot write results file '%s': no space left on the device (%.1f MB free, %.1f MB "
+             "needed for the next dataset)",
+             rf->path, avail / 1e6, need / 1e6);
+  PetscFunctionReturn(0);
+}
 
 PetscErrorCode ResultsFileOpen(MPI_Comm comm, const char *path, ResultsFile *rf)
 {
   PetscMPIInt rank;
-  int         pid = (int)getpid();
-  char        dir[PETSC_MAX_PATH_LEN];
-  PetscBool   writable;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(rf, sizeof(*rf)));
   rf->comm = comm;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCallMPI(MPI_Bcast(&pid, 1, MPI_INT, 0, comm));
+  // Before any work: HDF5's own failure to create the file is less clear.
+  PetscCall(OutputPathCheck(comm, path, "results file"));
   PetscCall(PetscStrncpy(rf->path, path, sizeof(rf->path)));
-  PetscCall(PetscSNPrintf(rf->tmp_path, sizeof(rf->tmp_path), "%s.tmp.%d", path, pid));
-  // Check the folder first: HDF5's own failure to create the file is less clear.
-  PetscCall(PetscStrncpy(dir, path, sizeof(dir)));
-  char *slash = strrchr(dir, '/');
-  if (slash == dir)
-    dir[1] = 0;
-  else if (slash)
-    *slash = 0;
-  else
-    PetscCall(PetscStrncpy(dir, ".", sizeof(dir)));
-  PetscCall(PetscTestDirectory(dir, 'w', &writable));
-  PetscCheck(writable, comm, PETSC_ERR_FILE_OPEN,
-             "cannot write results file '%s': folder '%s' is missing or not writable", path, dir);
-  PetscCall(PetscViewerHDF5Open(comm, rf->tmp_path, FILE_MODE_WRITE, &rf->viewer));
+  if (!rank) PetscCall(TempFileName(path, rf->tmp_path, sizeof(rf->tmp_path)));
+  PetscCallMPI(MPI_Bcast(rf->tmp_path, sizeof(rf->tmp_path), MPI_CHAR, 0, comm));
+  if (!rank) PetscCall(TempFileRegister(rf->tmp_path));
+  WriteBegin();
+  PetscCall(WriteEnd(rf, PetscViewerHDF5Open(comm, rf->tmp_path, FILE_MODE_WRITE, &rf->viewer)));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode ResultsFileCommit(ResultsFile *rf)
 {
   PetscMPIInt rank;
+  int         failed = 0, err = 0;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscViewerDestroy(&rf->viewer));
+  WriteBegin();
+  PetscCall(WriteEnd(rf, PetscViewerDestroy(&rf->viewer)));
   PetscCallMPI(MPI_Comm_rank(rf->comm, &rank));
-  if (!rank) {
-    PetscCheck(!rename(rf->tmp_path, rf->path), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
-               "cannot rename '%s' to '%s'", rf->tmp_path, rf->path);
+  if (!rank && rename(rf->tmp_path, rf->path)) {
+    failed = 1;
+    err    = errno;
   }
-  PetscCallMPI(MPI_Barrier(rf->comm));
+  PetscCallMPI(MPI_Bcast(&failed, 1, MPI_INT, 0, rf->comm));
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, rf->comm));
+  if (failed) PetscCall(ResultsFileAbort(rf));
+  PetscCheck(!failed, rf->comm, PETSC_ERR_FILE_WRITE, "cannot write results file '%s': %s",
+             rf->path, strerror(err));
+  if (!rank) TempFileForget(rf->tmp_path);
   rf->tmp_path[0] = 0;
   PetscFunctionReturn(0);
 }
@@ -55,10 +116,20 @@ PetscErrorCode ResultsFileAbort(ResultsFile *rf)
   PetscMPIInt rank = 0;
 
   PetscFunctionBeginUser;
-  if (rf->viewer) PetscCall(PetscViewerDestroy(&rf->viewer));
+  // The temporary goes first (unlinking an open file is fine), so a failing close cannot
+  // leave it behind.
   if (rf->comm != MPI_COMM_NULL && rf->comm) PetscCallMPI(MPI_Comm_rank(rf->comm, &rank));
-  if (!rank && rf->tmp_path[0]) (void)remove(rf->tmp_path);
+  if (!rank && rf->tmp_path[0]) {
+    (void)remove(rf->tmp_path);
+    TempFileForget(rf->tmp_path);
+  }
   rf->tmp_path[0] = 0;
+  if (rf->viewer) { // closing a file that failed to write fails again: quietly
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    (void)PetscViewerDestroy(&rf->viewer);
+    PetscCall(PetscPopErrorHandler());
+    rf->viewer = NULL;
+  }
   PetscFunctionReturn(0);
 }
 
@@ -66,7 +137,9 @@ PetscErrorCode ResultsFileWriteInt(ResultsFile *rf, const char *group, const cha
                                    PetscInt value)
 {
   PetscFunctionBeginUser;
-  PetscCall(PetscViewerHDF5WriteAttribute(rf->viewer, group, name, PETSC_INT, &value));
+  WriteBegin();
+  PetscCall(
+      WriteEnd(rf, PetscViewerHDF5WriteAttribute(rf->viewer, group, name, PETSC_INT, &value)));
   PetscFunctionReturn(0);
 }
 
@@ -74,7 +147,9 @@ PetscErrorCode ResultsFileWriteReal(ResultsFile *rf, const char *group, const ch
                                     PetscReal value)
 {
   PetscFunctionBeginUser;
-  PetscCall(PetscViewerHDF5WriteAttribute(rf->viewer, group, name, PETSC_REAL, &value));
+  WriteBegin();
+  PetscCall(
+      WriteEnd(rf, PetscViewerHDF5WriteAttribute(rf->viewer, group, name, PETSC_REAL, &value)));
   PetscFunctionReturn(0);
 }
 
@@ -96,8 +171,10 @@ PetscErrorCode ResultsFileWriteString(ResultsFile *rf, const char *group, const 
   if (!rank) PetscCall(PetscMemcpy(same, value, len));
   same[len] = 0;
   PetscCallMPI(MPI_Bcast(same, len, MPI_CHAR, 0, rf->comm));
-  PetscCall(PetscViewerHDF5WriteAttribute(rf->viewer, group, name, PETSC_STRING, same));
+  WriteBegin();
+  PetscErrorCode ierr = PetscViewerHDF5WriteAttribute(rf->viewer, group, name, PETSC_STRING, same);
   PetscCall(PetscFree(same));
+  PetscCall(WriteEnd(rf, ierr));
   PetscFunctionReturn(0);
 }
 
@@ -126,8 +203,12 @@ PetscErrorCode ResultsFileWriteVec(ResultsFile *rf, const char *group, const cha
   PetscCall(PetscObjectGetName((PetscObject)v, &old));
   PetscCall(PetscStrallocpy(old, &saved));
   PetscCall(PetscObjectSetName((PetscObject)v, name));
+  PetscInt N;
+  PetscCall(VecGetSize(v, &N));
+  PetscCall(SpaceCheck(rf, 8.0 * N));
   PetscCall(PetscViewerHDF5PushGroup(rf->viewer, group));
-  PetscCall(VecView(v, rf->viewer));
+  WriteBegin();
+  PetscCall(WriteEnd(rf, VecView(v, rf->viewer)));
   PetscCall(PetscViewerHDF5PopGroup(rf->viewer));
   PetscCall(PetscObjectSetName((PetscObject)v, saved));
   PetscCall(PetscFree(saved));

@@ -1,9 +1,10 @@
 // One HDF5 results file per run, written through PetscViewerHDF5 (docs/results-file.md).
 //
-// The file is written as "<path>.tmp.<pid>" and renamed to <path> only by
+// The file is written as "<path>.tmp.<host>.<pid>" (core/temp_files.h: removed on SIGINT /
+// SIGTERM, and by a later run if the process died) and renamed to <path> only by
 // ResultsFileCommit(); ResultsFileAbort() (or an error path) removes the temporary, so a
-// failed run never leaves a half-written result. The output path is opened at once, so an
-// unwritable path is reported before any work is done.
+// failed run never leaves a half-written result. The output path is checked and opened at
+// once (io/output_file.h), so an unwritable path is reported before any work is done.
 #pragma once
 #include <petscvec.h>
 #include <petscviewerhdf5.h>
@@ -12,7 +13,7 @@ typedef struct {
   MPI_Comm    comm;
   PetscViewer viewer;
   char        path[PETSC_MAX_PATH_LEN];
-  char        tmp_path[PETSC_MAX_PATH_LEN + 32];
+  char        tmp_path[PETSC_MAX_PATH_LEN + 128];
 } ResultsFile;
 
 PetscErrorCode ResultsFileOpen(MPI_Comm comm, const char *path, ResultsFile *rf);

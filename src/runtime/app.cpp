@@ -2,10 +2,16 @@
 
 #include <hdf5.h>
 #include <slepcsys.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <new>
+#include <stdexcept>
+
+#include "core/program_name.h"
+#include "core/temp_files.h"
 
 #include "preconditioners/registry.h"
-
-static const char *program_name = "poisson";
 
 PetscBool PoissonIsUserError(PetscErrorCode code)
 {
@@ -41,19 +47,55 @@ static PetscErrorCode PoissonErrorHandler(MPI_Comm comm, int line, const char *f
     PetscMPIInt rank = 0;
     if (comm != MPI_COMM_NULL) MPI_Comm_rank(comm, &rank);
     if (!rank) {
-      fprintf(stderr, "%s: error: %s\n", program_name, mess ? mess : "(no message)");
+      fprintf(stderr, "%s: error: %s\n", PoissonProgramName(), mess ? mess : "(no message)");
       fflush(stderr);
     }
   }
   return n;
 }
 
+// Rank in MPI_COMM_WORLD before MPI is initialised, from the launcher's environment.
+static int LauncherRank(void)
+{
+  for (const char *v : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"}) {
+    const char *r = getenv(v);
+    if (r && r[0]) return atoi(r);
+  }
+  return 0;
+}
+
+// -options_file F must name a readable text file. PETSc reads it inside its initialisation,
+// before our error handler exists, and reports a missing or binary file with a traceback;
+// every rank checks the same file here and rank 0 says why in one line.
+static int CheckOptionsFiles(int argc, char **argv)
+{
+  for (int k = 1; k + 1 < argc; k++) {
+    if (strcmp(argv[k], "-options_file")) continue;
+    const char *file = argv[k + 1];
+    const char *why  = NULL;
+    struct stat st;
+    FILE       *f = NULL;
+    if (stat(file, &st) || !S_ISREG(st.st_mode) || !(f = fopen(file, "r")))
+      why = "is missing or not a readable file";
+    else {
+      char   buf[4096];
+      size_t n = fread(buf, 1, sizeof(buf), f);
+      if (memchr(buf, 0, n)) why = "is not a text file of options";
+    }
+    if (f) fclose(f);
+    if (why) {
+      if (!LauncherRank())
+        fprintf(stderr, "%s: error: -options_file '%s' %s\n", PoissonProgramName(), file, why);
+      return 1;
+    }
+  }
+  return 0;
+}
+
 PetscErrorCode PoissonInitialize(int *argc, char ***argv, const char *help)
 {
-  if (argc && *argc > 0 && argv && *argv && (*argv)[0]) {
-    const char *slash = strrchr((*argv)[0], '/');
-    program_name      = slash ? slash + 1 : (*argv)[0];
-  }
+  if (argc && *argc > 0 && argv && *argv) PoissonSetProgramName((*argv)[0]);
+  if (CheckOptionsFiles(*argc, *argv)) return PETSC_ERR_FILE_OPEN;
   PetscCall(SlepcInitialize(argc, argv, NULL, help));
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   PetscCall(PetscPushErrorHandler(PoissonErrorHandler, NULL));
@@ -96,14 +138,31 @@ static void DiscardResultsFile(ResultsFile *rf, PetscErrorCode error)
   if (!rank && rf->tmp_path[0]) (void)remove(rf->tmp_path);
 }
 
+// A C++ exception that escaped a program (a library threw where no PetscCallCXX caught it):
+// one line from the rank that caught it; other ranks may be elsewhere, so it is not a
+// collective user error (the exit path aborts the other ranks).
+static PetscErrorCode ReportException(const char *what)
+{
+  fprintf(stderr, "%s: error: %s\n", PoissonProgramName(), what);
+  fflush(stderr);
+  return PETSC_ERR_LIB;
+}
+
 int PoissonMain(int argc, char **argv, const char *help, PoissonRunFunction run)
 {
   ResultsFile    rf;
   PetscErrorCode ierr;
 
   if (PoissonInitialize(&argc, &argv, help)) return 1;
+  if (TempFilesInstallSignalCleanup()) return PoissonExitOnError(PETSC_ERR_SYS);
   if (PetscMemzero(&rf, sizeof(rf))) return 1;
-  ierr = run(PETSC_COMM_WORLD, &rf);
+  try {
+    ierr = run(PETSC_COMM_WORLD, &rf);
+  } catch (const std::bad_alloc &) {
+    ierr = ReportException("out of memory (a C++ allocation failed)");
+  } catch (const std::exception &e) {
+    ierr = ReportException(e.what());
+  }
   if (ierr) {
     DiscardResultsFile(&rf, ierr);
     return PoissonExitOnError(ierr);
