@@ -19,7 +19,7 @@
 static const char help[] =
     "PCG on the 2-D Poisson equation: classical, randomized, hierarchical and neural\n"
     "preconditioners in one KSPCG / KSPFCG harness.\n\n"
-    "  -problem <list>      constant, variable, rod (default: constant,variable)\n"
+    "  -problem <list>      problems to solve (default: constant,variable; names below)\n"
     "  -methods <list>      method files of -methods_dir, e.g. none,jacobi,ilu\n"
     "  -methods_dir <dir>   folder of the <method>.opts files\n"
     "  -o <file.h5>         results file (default results/canonical.h5 for the default study)\n"
@@ -69,8 +69,10 @@ static PetscErrorCode RunOptionsFromCommandLine(MPI_Comm comm, RunOptions *ro)
   PetscCall(PetscStrncpy(ro->output, "results/canonical.h5", sizeof(ro->output)));
   ro->compare_direct = PETSC_FALSE;
   PetscOptionsBegin(comm, NULL, "poisson_solve options", NULL);
-  PetscCall(PetscOptionsString("-problem", "Problems to solve (comma-separated)", NULL, problems,
-                               problems, sizeof(problems), NULL));
+  const std::string problem_help = std::string("Problems to solve, comma-separated (") +
+                                   ProblemListNames() + ")";
+  PetscCall(PetscOptionsString("-problem", problem_help.c_str(), NULL, problems, problems,
+                               sizeof(problems), NULL));
   PetscCall(PetscOptionsString("-methods", "Methods (comma-separated names of -methods_dir files)",
                                NULL, methods, methods, sizeof(methods), &has_methods));
   PetscCall(PetscOptionsString("-methods_dir", "Folder of the <method>.opts files", NULL,
