@@ -26,8 +26,11 @@ PetscErrorCode RhsGRFField(PetscInt n, PetscInt seed, PetscReal alpha, PetscReal
 
 // Dataset opts->rhs_dataset of HDF5 file opts->rhs_file: n*n values, either an (N,) vector or
 // an (n, n) array F[i, j] (row-major, j fastest: the reference's ordering, which is the DMDA
-// natural ordering and the one results files store b and solutions in). Missing file,
-// missing dataset and any other shape are reported as user errors.
+// natural ordering and the one results files store b and solutions in). Floating-point and
+// integer datasets are accepted (converted to double). Rank 0 checks the file with the HDF5 C
+// API before PETSc reads it (io/hdf5_query.h), so a missing, truncated or non-HDF5 file, a
+// missing dataset, strings, compounds (complex numbers), any other shape and NaN/Inf values
+// are one user error on every rank.
 PetscErrorCode RhsFromFile(const ProblemOptions *opts, DM da, Vec b);
 
 // Hot and cold rods: +1 on (i = 3..8, j = 4), -1 on (i = 23..28, j = 27) at n = 32,
