@@ -64,9 +64,10 @@ typedef struct {
 
 static PetscErrorCode SpectraOptionsFromCommandLine(MPI_Comm comm, SpectraOptions *so)
 {
-  char      problems[1024], methods[4096];
-  PetscInt  sweep[64], nsweep = 64;
-  PetscBool has_sweep;
+  char       problems[1024], methods[4096], sweep_text[1024] = "";
+  PetscInt64 sweep[64];
+  PetscInt   nsweep = 0;
+  PetscBool  has_sweep;
 
   PetscFunctionBeginUser;
   PetscCall(PetscStrncpy(problems, default_problems, sizeof(problems)));
@@ -85,12 +86,20 @@ static PetscErrorCode SpectraOptionsFromCommandLine(MPI_Comm comm, SpectraOption
                                sizeof(so->output), NULL));
   PetscCall(PetscOptionsBool("-spectrum_full", "All N eigenvalues (N <= 4096) and their metrics",
                              NULL, so->full, &so->full, NULL));
-  PetscCall(PetscOptionsIntArray("-kappa_sweep", "kappa(A) of the constant problem at these n",
-                                 NULL, sweep, &nsweep, &has_sweep));
+  // Read as text and parsed here: PETSc's integer-array parser raises a malformed entry on each
+  // process alone (one error line per rank).
+  PetscCall(PetscOptionsString("-kappa_sweep", "kappa(A) of the constant problem at these n", NULL,
+                               sweep_text, sweep_text, sizeof(sweep_text), &has_sweep));
   PetscOptionsEnd();
   so->problems = SplitNameList(problems);
   so->methods  = SplitNameList(methods);
-  if (has_sweep) so->sweep.assign(sweep, sweep + nsweep);
+  if (has_sweep) PetscCall(ParseIntegerList(comm, "-kappa_sweep", sweep_text, sweep, 64, &nsweep));
+  for (PetscInt k = 0; k < nsweep; k++) {
+    PetscCheck(sweep[k] >= 2, comm, PETSC_ERR_ARG_OUTOFRANGE,
+               "-kappa_sweep values must be at least 2, got %" PetscInt64_FMT, sweep[k]);
+    PetscCall(ProblemCheckSize(comm, sweep[k], "-kappa_sweep"));
+    so->sweep.push_back((PetscInt)sweep[k]);
+  }
   PetscCheck(!so->problems.empty() || !so->sweep.empty(), comm, PETSC_ERR_USER_INPUT,
              "-problem lists no problem");
   // Validate every name and size before any work, so a typo costs nothing.
@@ -104,9 +113,6 @@ static PetscErrorCode SpectraOptionsFromCommandLine(MPI_Comm comm, SpectraOption
                SPECTRA_FULL_MAX_N, p.c_str(), popts.n, popts.n * popts.n);
   }
   for (const std::string &m : so->methods) PetscCall(MethodCheck(comm, so->methods_dir, m.c_str()));
-  for (PetscInt n : so->sweep)
-    PetscCheck(n >= 2, comm, PETSC_ERR_ARG_OUTOFRANGE,
-               "-kappa_sweep values must be at least 2, got %" PetscInt_FMT, n);
   PetscFunctionReturn(0);
 }
 

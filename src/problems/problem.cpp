@@ -9,6 +9,8 @@ PetscErrorCode ProblemCreate(MPI_Comm comm, const ProblemOptions *opts, Problem 
 {
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(p, sizeof(*p)));
+  // Programs may set opts->n themselves (benches, sweeps): the same limits as for -n.
+  PetscCall(ProblemCheckSize(comm, opts->n, "n"));
   p->opts = *opts;
   p->h    = 1.0 / (opts->n + 1);
   // Strips by default (1 x P processes, each a band of consecutive reference i): PETSc's

@@ -28,3 +28,18 @@ typedef struct {
 // the problem name is given separately since a run may hold several problems.
 PetscErrorCode ProblemOptionsFromCommandLine(MPI_Comm comm, const char *problem,
                                              ProblemOptions *opts);
+
+// Grid sizes: n >= 2, N = n*n must fit in PetscInt (this PETSc's index width: with 32-bit
+// indices n <= 46340), and the run must not obviously exceed the memory of the machine:
+// POISSON_MIN_BYTES_PER_UNKNOWN bytes per unknown (a lower bound: the assembled 5-point
+// operator and the solver's vectors), divided among the ranks, against the physical memory of
+// each node for the ranks placed on it. `option` names the option in the error ("-n",
+// "-kappa_sweep"). Collective on comm; a violation is a user error on every rank.
+#define POISSON_MIN_BYTES_PER_UNKNOWN 100
+PetscErrorCode ProblemCheckSize(MPI_Comm comm, PetscInt64 n, const char *option);
+
+// Comma-separated decimal integers (e.g. the text of -kappa_sweep "8,16,32"): at most max of
+// them into values, their number into *count. Anything else (letters, empty entries, a value
+// beyond 64 bits, more than max entries) is a user error on comm naming `option`.
+PetscErrorCode ParseIntegerList(MPI_Comm comm, const char *option, const char *text,
+                                PetscInt64 values[], PetscInt max, PetscInt *count);
