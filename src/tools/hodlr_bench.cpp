@@ -161,32 +161,52 @@ static PetscErrorCode Scaling(const std::vector<PetscInt> &sizes, PetscInt rank,
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Run(MPI_Comm, ResultsFile *)
+// Largest useful rank of the sweep (n = 32): the root's off-diagonal block is 512 x 512.
+#define HODLR_BENCH_SWEEP_MAX_RANK 512
+
+static PetscErrorCode Run(MPI_Comm comm, ResultsFile *)
 {
-  char      mode[32]  = "sweep", fixture[PETSC_MAX_PATH_LEN];
-  PetscInt  sizes[16] = {128, 256, 512, 1024}, nsizes = 16;
-  PetscInt  ranks[16] = {1, 2, 4, 8, 16, 32}, nranks = 16, rank = 8;
-  PetscBool solve = PETSC_FALSE, check = PETSC_TRUE, set;
+  char       mode[32]         = "sweep", fixture[PETSC_MAX_PATH_LEN];
+  char       sizes_text[1024] = "128,256,512,1024", ranks_text[1024] = "1,2,4,8,16,32";
+  PetscInt64 sizes[16], ranks[16];
+  PetscInt   nsizes = 0, nranks = 0, rank = 8;
+  PetscBool  solve = PETSC_FALSE, check = PETSC_TRUE;
 
   PetscFunctionBeginUser;
   PetscCall(PetscStrncpy(fixture, HODLR_FIXTURES_DIR "/a_n32_seed42_const.h5", sizeof(fixture)));
-  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "hodlr_bench options", NULL);
+  PetscOptionsBegin(comm, NULL, "hodlr_bench options", NULL);
   PetscCall(PetscOptionsString("-mode", "sweep | scaling", NULL, mode, mode, sizeof(mode), NULL));
   PetscCall(PetscOptionsString("-fixture", "Fixture with b (sweep)", NULL, fixture, fixture,
                                sizeof(fixture), NULL));
-  PetscCall(PetscOptionsIntArray("-sizes", "Grid sizes n (scaling)", NULL, sizes, &nsizes, &set));
-  if (!set) nsizes = 4;
-  PetscCall(PetscOptionsIntArray("-ranks", "Ranks (sweep)", NULL, ranks, &nranks, &set));
-  if (!set) nranks = 6;
+  PetscCall(PetscOptionsString("-sizes", "Grid sizes n (scaling)", NULL, sizes_text, sizes_text,
+                               sizeof(sizes_text), NULL));
+  PetscCall(PetscOptionsString("-ranks", "Ranks (sweep)", NULL, ranks_text, ranks_text,
+                               sizeof(ranks_text), NULL));
   PetscCall(PetscOptionsInt("-rank", "Rank (scaling)", NULL, rank, &rank, NULL));
   PetscCall(PetscOptionsBool("-solve", "Scaling: also run CG", NULL, solve, &solve, NULL));
   PetscCall(PetscOptionsBool("-check", "Scaling: definiteness check in the setup", NULL, check,
                              &check, NULL));
   PetscOptionsEnd();
-  if (!strcmp(mode, "sweep"))
+  // Every value is checked before any work (a typo must not cost a multi-minute study).
+  const PetscBool sweep = (PetscBool)!strcmp(mode, "sweep");
+  PetscCheck(sweep || !strcmp(mode, "scaling"), comm, PETSC_ERR_ARG_UNKNOWN_TYPE,
+             "unknown -mode '%s' (known: sweep, scaling)", mode);
+  if (sweep) {
+    PetscCall(ParseIntegerList(comm, "-ranks", ranks_text, ranks, 16, &nranks));
+    for (PetscInt k = 0; k < nranks; k++)
+      PetscCheck(ranks[k] >= 1 && ranks[k] <= HODLR_BENCH_SWEEP_MAX_RANK, comm,
+                 PETSC_ERR_ARG_OUTOFRANGE,
+                 "-ranks values must be in [1, %d] (at n = 32 the largest off-diagonal block is "
+                 "512 x 512), got %" PetscInt64_FMT,
+                 HODLR_BENCH_SWEEP_MAX_RANK, ranks[k]);
     PetscCall(Sweep(fixture, std::vector<PetscInt>(ranks, ranks + nranks)));
-  else
+  } else {
+    PetscCall(ParseIntegerList(comm, "-sizes", sizes_text, sizes, 16, &nsizes));
+    for (PetscInt k = 0; k < nsizes; k++) PetscCall(ProblemCheckSize(comm, sizes[k], "-sizes"));
+    PetscCheck(rank >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE,
+               "-rank must be at least 1, got %" PetscInt_FMT, rank);
     PetscCall(Scaling(std::vector<PetscInt>(sizes, sizes + nsizes), rank, solve, check));
+  }
   PetscFunctionReturn(0);
 }
 

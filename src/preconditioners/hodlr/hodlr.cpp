@@ -58,7 +58,10 @@
 #include <petscdmda.h>
 #include <slepceps.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <string>
 #include <vector>
 
 #include "preconditioners/hodlr/hodlr_matrix.h"
@@ -194,6 +197,32 @@ static PetscErrorCode HodlrSmallestEigenvalue(PC_Hodlr *h, Mat A, PetscInt max_i
   PetscFunctionReturn(0);
 }
 
+// The sparse Cholesky packages PETSc may offer for a sequential AIJ matrix.
+static const char *const hodlr_factor_candidates[] = {MATSOLVERPETSC,   MATSOLVERMUMPS,
+                                                      MATSOLVERCHOLMOD, MATSOLVERMKL_PARDISO,
+                                                      MATSOLVERPASTIX,  MATSOLVERSTRUMPACK};
+
+// -pc_hodlr_factor_solver_type names a package that can factor A by Cholesky in this PETSc
+// (empty: automatic); otherwise a user error listing those that can.
+static PetscErrorCode HodlrCheckFactorSolver(PC pc, Mat A, const char *name)
+{
+  PetscBool   avail = PETSC_FALSE;
+  std::string known;
+
+  PetscFunctionBegin;
+  if (!name[0]) PetscFunctionReturn(0);
+  PetscCall(MatGetFactorAvailable(A, name, MAT_FACTOR_CHOLESKY, &avail));
+  if (avail) PetscFunctionReturn(0);
+  for (const char *c : hodlr_factor_candidates) {
+    PetscCall(MatGetFactorAvailable(A, c, MAT_FACTOR_CHOLESKY, &avail));
+    if (avail) known += (known.empty() ? "" : ", ") + std::string(c);
+  }
+  SETERRQ(PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_UNKNOWN_TYPE,
+          "unknown -%spc_hodlr_factor_solver_type '%s': no Cholesky factorization of this "
+          "matrix from that package (available: %s)",
+          ((PetscObject)pc)->prefix ? ((PetscObject)pc)->prefix : "", name, known.c_str());
+}
+
 static PetscErrorCode PCSetUp_Hodlr(PC pc)
 {
   PC_Hodlr      *h    = (PC_Hodlr *)pc->data;
@@ -240,6 +269,26 @@ static PetscErrorCode PCSetUp_Hodlr(PC pc)
 
   PetscCallCXX(h->H = new HodlrMatrix());
   PetscCall(h->H->BuildTree(rows, cols, leaf, h->geometric ? true : false));
+  // A rank above the largest off-diagonal block is that block's full rank (Truncate keeps at
+  // most min(s1, s2) columns); the scalable build draws at most that many samples per block.
+  if (h->opts.rank > h->H->MaxBlockRank())
+    PetscCall(PetscInfo(pc,
+                        "-pc_hodlr_rank %" PetscInt_FMT " clamped to %" PetscInt_FMT
+                        ", the largest off-diagonal block's size\n",
+                        h->opts.rank, h->H->MaxBlockRank()));
+  if (h->build == PC_HODLR_BUILD_SCALABLE) {
+    PetscCall(HodlrCheckFactorSolver(pc, h->Aseq, h->opts.factor_solver));
+    // The sample and product blocks X, Y (N x m doubles each) must fit.
+    const double bytes = 2.0 * 8.0 * (double)N * (double)h->H->SampleColumns(h->opts);
+    const double pages = (double)sysconf(_SC_PHYS_PAGES), page = (double)sysconf(_SC_PAGESIZE);
+    PetscCheck(pages <= 0 || page <= 0 || bytes <= pages * page, comm, PETSC_ERR_ARG_OUTOFRANGE,
+               "PC hodlr: rank %" PetscInt_FMT " (+ oversampling %" PetscInt_FMT
+               ", min sample %" PetscInt_FMT
+               ") needs %.1f GiB of random samples at N = %" PetscInt_FMT
+               ", more than this machine's %.1f GiB: use a smaller -pc_hodlr_rank",
+               h->opts.rank, h->opts.oversample, h->opts.min_sample, bytes / 1073741824.0, N,
+               pages * page / 1073741824.0);
+  }
   if (h->build == PC_HODLR_BUILD_DENSE)
     PetscCall(h->H->BuildDense(h->Aseq, h->opts));
   else
@@ -352,6 +401,10 @@ static PetscErrorCode PCView_Hodlr(PC pc, PetscViewer viewer)
       PCHodlrBuildTypes[h->build], h->opts.rank, (double)h->opts.tol));
   if (!h->H) PetscFunctionReturn(0);
   const HodlrMatrix &H = *h->H;
+  if (h->opts.rank > H.MaxBlockRank())
+    PetscCall(PetscViewerASCIIPrintf(
+        viewer, "  rank clamped to %" PetscInt_FMT ", the largest off-diagonal block's size\n",
+        H.MaxBlockRank()));
   if (h->build == PC_HODLR_BUILD_SCALABLE)
     PetscCall(PetscViewerASCIIPrintf(viewer,
                                      "  sparse Cholesky %s, oversampling %" PetscInt_FMT
@@ -465,6 +518,21 @@ static PetscErrorCode PCSetFromOptions_Hodlr(PC pc, PetscOptionItems *PetscOptio
   PCHodlrBuildType build = h->build;
 
   PetscFunctionBegin;
+  {
+    // PETSc's enum parser reports an unknown value with a traceback (PETSC_ERR_USER): check the
+    // text first and raise a user error that lists the values.
+    char      text[64];
+    PetscBool set, found;
+    PetscInt  idx;
+    PetscCall(PetscOptionsGetString(((PetscObject)pc)->options, ((PetscObject)pc)->prefix,
+                                    "-pc_hodlr_build", text, sizeof(text), &set));
+    if (set) {
+      PetscCall(PetscEListFind(2, PCHodlrBuildTypes, text, &idx, &found));
+      PetscCheck(found, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_UNKNOWN_TYPE,
+                 "unknown -%spc_hodlr_build '%s' (known: dense, scalable)",
+                 ((PetscObject)pc)->prefix ? ((PetscObject)pc)->prefix : "", text);
+    }
+  }
   PetscOptionsHeadBegin(PetscOptionsObject, "HODLR approximate inverse options");
   PetscCall(PetscOptionsInt("-pc_hodlr_rank", "Maximum rank of the off-diagonal blocks",
                             "PCHodlrSetRank", h->opts.rank, &ival, &flg));

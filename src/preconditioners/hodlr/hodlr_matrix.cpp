@@ -338,6 +338,21 @@ static PetscErrorCode SolveColumns(Mat F, const std::vector<PetscInt> &perm, Pet
   PetscFunctionReturn(0);
 }
 
+PetscInt HodlrMatrix::MaxBlockRank() const
+{
+  PetscInt k = 0;
+  for (const HodlrNode &nd : nodes)
+    if (!nd.IsLeaf()) k = std::max(k, std::min(nd.s1, nd.size - nd.s1));
+  return k;
+}
+
+PetscInt HodlrMatrix::SampleColumns(const HodlrOptions &opts) const
+{
+  const PetscInt64 m =
+      std::max((PetscInt64)opts.rank + opts.oversample, (PetscInt64)opts.min_sample);
+  return (PetscInt)std::min(m, (PetscInt64)MaxBlockRank());
+}
+
 PetscErrorCode HodlrMatrix::BuildScalable(Mat A, const HodlrOptions &opts)
 {
   Mat           F;
@@ -401,7 +416,7 @@ PetscErrorCode HodlrMatrix::BuildScalable(Mat A, const HodlrOptions &opts)
   PetscCall(PetscRandomSetSeed(rnd, (unsigned long)(0x5eed + opts.seed)));
   PetscCall(PetscRandomSeed(rnd));
 
-  const PetscInt           m = std::max(opts.rank + opts.oversample, opts.min_sample);
+  const PetscInt           m = SampleColumns(opts);
   std::vector<PetscScalar> X((size_t)N * m), Y((size_t)N * m);
   std::vector<PetscInt>    color(nodes.size(), 0);
   const PetscInt           cdir = std::max<PetscInt>(opts.colors, 1), ncolors = cdir * cdir;

@@ -79,6 +79,13 @@ struct HodlrMatrix {
   // and releases the unused columns.
   PetscErrorCode Truncate(const HodlrOptions &opts);
 
+  // Largest off-diagonal block dimension min(s1, s2) of the tree: no block has a larger rank,
+  // so a requested rank above it is clamped to it (0 when the tree is one leaf).
+  PetscInt MaxBlockRank() const;
+  // Random samples per block of the scalable build: max(rank + oversample, min_sample), never
+  // more than MaxBlockRank() (a block uses at most min(s1, s2) of them), computed in 64 bits.
+  PetscInt SampleColumns(const HodlrOptions &opts) const;
+
   PetscErrorCode BuildDense(Mat A, const HodlrOptions &opts);
   PetscErrorCode BuildScalable(Mat A, const HodlrOptions &opts);
 };
