@@ -39,6 +39,40 @@ static PetscErrorCode FallBackFromUnsupportedNorm(KSP ksp)
   PetscFunctionReturn(0);
 }
 
+// The residual history, grown on demand. It may hold max_it + 1 entries, but -ksp_max_it can be
+// as large as 2^31 - 1: allocating that up front (16 GiB, and an int overflow in max_it + 1) is
+// wrong, so the buffer starts at min(max_it + 1, POISSON_HISTORY_INITIAL) entries (the protocol's
+// 2001 fit) and a monitor doubles it whenever fewer than POISSON_HISTORY_SLACK entries are left
+// (the KSPs log one entry per monitor call), never beyond max_it + 1. The entries are PETSc's
+// own history, so the recorded values are the same as with a buffer allocated at full size.
+#define POISSON_HISTORY_INITIAL 4096
+#define POISSON_HISTORY_SLACK 64
+
+typedef struct {
+  PetscReal *data;
+  size_t     capacity, limit;
+} HistoryBuffer;
+
+static PetscErrorCode HistoryGrow(KSP ksp, PetscInt, PetscReal, void *ctx)
+{
+  HistoryBuffer *h = (HistoryBuffer *)ctx;
+  PetscReal     *data;
+
+  PetscFunctionBeginUser;
+  if (ksp->res_hist != h->data || h->capacity >= h->limit ||
+      h->capacity - ksp->res_hist_len > POISSON_HISTORY_SLACK)
+    PetscFunctionReturn(0);
+  const size_t capacity = PetscMin(2 * h->capacity, h->limit);
+  PetscCall(PetscMalloc1(capacity, &data));
+  PetscCall(PetscArraycpy(data, h->data, ksp->res_hist_len));
+  PetscCall(PetscFree(h->data));
+  h->data           = data;
+  h->capacity       = capacity;
+  ksp->res_hist     = data;
+  ksp->res_hist_max = capacity;
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode DirectSolution(const Problem *p, Vec x_direct)
 {
   KSP ksp;
@@ -67,7 +101,8 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
   PetscLogStage  stage_setup, stage_solve;
   PetscLogDouble t0, t1, t2;
   PetscInt       max_it;
-  PetscReal      bnorm, *hist;
+  PetscReal      bnorm;
+  HistoryBuffer  hist = {NULL, 0, 0};
   KSPType        ktype;
   PCType         ptype;
 
@@ -87,8 +122,14 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
   PetscCall(KSPSetFromOptions(ksp));
   PetscCall(FallBackFromUnsupportedNorm(ksp));
   PetscCall(KSPGetTolerances(ksp, NULL, NULL, NULL, &max_it));
-  PetscCall(PetscMalloc1(max_it + 1, &hist));
-  PetscCall(KSPSetResidualHistory(ksp, hist, max_it + 1, PETSC_TRUE));
+  // PETSc takes -ksp_max_it -1 (PETSC_DECIDE) and then runs one iteration with no history.
+  PetscCheck(max_it >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "-%sksp_max_it must be at least 0, got %" PetscInt_FMT, prefix, max_it);
+  hist.limit    = (size_t)PetscMax(max_it, 1) + 1; // KSPCG iterates once even at max_it 0
+  hist.capacity = PetscMin(hist.limit, (size_t)POISSON_HISTORY_INITIAL);
+  PetscCall(PetscMalloc1(hist.capacity, &hist.data));
+  PetscCall(KSPSetResidualHistory(ksp, hist.data, (PetscInt)hist.capacity, PETSC_TRUE));
+  if (hist.capacity < hist.limit) PetscCall(KSPMonitorSet(ksp, HistoryGrow, &hist, NULL));
 
   PetscCall(DMCreateGlobalVector(p->da, &rec->x));
   PetscCall(PetscObjectSetName((PetscObject)rec->x, "solution"));
@@ -148,8 +189,8 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
   }
   PetscCall(PetscObjectViewText((PetscObject)ksp, &rec->ksp_view));
   PetscCall(MethodOptionsString(prefix, &rec->options));
-  PetscCall(PetscFree(hist));
   PetscCall(KSPDestroy(&ksp));
+  PetscCall(PetscFree(hist.data));
   PetscFunctionReturn(0);
 }
 
