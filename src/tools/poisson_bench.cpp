@@ -26,6 +26,7 @@ static const char help[] = "Roofline and time-to-solution benchmark of the Poiss
                            "  -bench_tts_rtol 1e-8  -bench_tts_ranks 1\n"
                            "  -o results/bench.json\n\n";
 
+#include <fcntl.h>
 #include <hdf5.h>
 #include <petscksp.h>
 #include <sys/resource.h>
@@ -33,15 +34,17 @@ static const char help[] = "Roofline and time-to-solution benchmark of the Poiss
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
+#include <cstring>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/name_list.h"
 #include "io/hdf5_query.h"
+#include "io/output_file.h"
 #include "problems/problem.h"
 #include "runtime/app.h"
 #include "runtime/run_metadata.h"
@@ -150,22 +153,50 @@ PetscErrorCode TimeIterations(MPI_Comm comm, PetscInt n, PetscInt its, PetscInt 
   PetscFunctionReturn(0);
 }
 
-// One method in its own poisson_solve process; the high-water mark comes from wait4().
+// One method in its own poisson_solve process; the high-water mark comes from wait4(). The
+// child's argv is built here and run by execv/execvp, never through a shell (a method name is
+// a single argument, whatever it holds; RunBench also checks the names).
 TTSResult TimeToSolution(const std::string &method, PetscInt n, PetscReal rtol, int ranks)
 {
   TTSResult         r;
   const std::string out = "/tmp/poisson_bench_" + std::to_string(getpid()) + "_" + method + ".h5";
   char              tol[32];
   snprintf(tol, sizeof(tol), "%g", (double)rtol);
-  std::string cmd = std::string(POISSON_BIN_DIR) + "/poisson_solve -problem constant -n " +
-                    std::to_string(n) + " -methods " + method + " -" + method + "_ksp_rtol " + tol +
-                    " -" + method + "_ksp_max_it 100000 -o " + out;
-  if (ranks > 1) cmd = "mpirun --oversubscribe -n " + std::to_string(ranks) + " " + cmd;
+  std::vector<std::string> args;
+  if (ranks > 1) args = {"mpirun", "--oversubscribe", "-n", std::to_string(ranks)};
+  for (const std::string &a :
+       {std::string(POISSON_BIN_DIR) + "/poisson_solve", std::string("-problem"),
+        std::string("constant"), std::string("-n"), std::to_string(n), std::string("-methods"),
+        method, "-" + method + "_ksp_rtol", std::string(tol), "-" + method + "_ksp_max_it",
+        std::string("100000"), std::string("-o"), out})
+    args.push_back(a);
+  std::vector<char *> argv;
+  for (std::string &a : args) argv.push_back(&a[0]);
+  argv.push_back(nullptr);
+  // The child is its own MPI job: the variables through which mpirun tells a process its place
+  // in the current job (OMPI_*, PMIX_*, PMI_*, ...) would make it try to join ours and fail or
+  // hang. OMPI_ALLOW_RUN_AS_ROOT* are kept.
+  std::vector<char *> envp;
+  for (char **e = environ; *e; e++) {
+    const std::string v(*e);
+    auto              starts = [&](const char *p) { return v.compare(0, strlen(p), p) == 0; };
+    if ((starts("OMPI_") && !starts("OMPI_ALLOW_RUN_AS_ROOT")) || starts("PMIX_") ||
+        starts("PMI_") || starts("ORTE_") || starts("OPAL_") || starts("HYDI_") ||
+        starts("HYDRA_") || starts("MPIR_") || starts("MPI_LOCALRANKID") ||
+        starts("MPI_LOCALNRANKS"))
+      continue;
+    envp.push_back(*e);
+  }
+  envp.push_back(nullptr);
   r.method  = method;
   pid_t pid = fork();
-  if (pid == 0) {
-    if (!freopen("/dev/null", "w", stdout)) _exit(127);
-    execl("/bin/sh", "sh", "-c", cmd.c_str(), (char *)NULL);
+  if (pid == 0) { // only async-signal-safe calls until exec
+    const int null = open("/dev/null", O_WRONLY);
+    if (null < 0 || dup2(null, STDOUT_FILENO) < 0) _exit(127);
+    if (ranks > 1)
+      execvpe(argv[0], argv.data(), envp.data());
+    else
+      execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
   int           status = 0;
@@ -188,16 +219,15 @@ TTSResult TimeToSolution(const std::string &method, PetscInt n, PetscReal rtol, 
 
 static PetscErrorCode RunBench(MPI_Comm comm, ResultsFile *)
 {
-  char        parts[256] = "stream,iteration,tts", sizes[256] = "1024,2048";
+  char        parts[256] = "stream,iteration,tts", sizes[1024] = "1024,2048";
   char        methods[1024]              = "gamg,none,jacobi,icc,hypre";
   char        output[PETSC_MAX_PATH_LEN] = "results/bench.json";
   PetscInt    its = 50, reps = 3, tts_n = 1024, tts_ranks = 1;
   PetscReal   tts_rtol = 1e-8, bandwidth = 0;
-  PetscMPIInt size, rank;
+  PetscMPIInt size;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(comm, &size));
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscOptionsBegin(comm, NULL, "poisson_bench options", NULL);
   PetscCall(PetscOptionsString("-bench_parts", "stream,iteration,tts", NULL, parts, parts,
                                sizeof(parts), NULL));
@@ -217,6 +247,8 @@ static PetscErrorCode RunBench(MPI_Comm comm, ResultsFile *)
   PetscCall(
       PetscOptionsString("-o", "JSON results file", NULL, output, output, sizeof(output), NULL));
   PetscOptionsEnd();
+  // Every value is checked before any work, the output path first.
+  PetscCall(OutputPathCheck(comm, output, "-o"));
   PetscCheck(its > 0 && reps > 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "-bench_iterations and -bench_reps must be positive");
   const std::vector<std::string> want = SplitNameList(parts);
@@ -225,6 +257,37 @@ static PetscErrorCode RunBench(MPI_Comm comm, ResultsFile *)
                "unknown -bench_parts entry '%s' (known: stream, iteration, tts)", p.c_str());
   PetscCheck(!want.empty(), comm, PETSC_ERR_USER_INPUT, "-bench_parts lists no part");
   auto has = [&](const char *p) { return std::find(want.begin(), want.end(), p) != want.end(); };
+  std::vector<PetscInt> ns;
+  if (has("iteration")) {
+    PetscInt64 values[64];
+    PetscInt   count;
+    PetscCall(ParseIntegerList(comm, "-bench_sizes", sizes, values, 64, &count));
+    for (PetscInt k = 0; k < count; k++) {
+      PetscCall(ProblemCheckSize(comm, values[k], "-bench_sizes"));
+      ns.push_back((PetscInt)values[k]);
+    }
+  }
+  std::vector<std::string> ms;
+  if (has("tts")) {
+    PetscCheck(size == 1, comm, PETSC_ERR_ARG_WRONG,
+               "the tts part launches its own solves: run poisson_bench on one rank and set "
+               "-bench_tts_ranks");
+    PetscCall(ProblemCheckSize(comm, tts_n, "-bench_tts_n"));
+    PetscCheck(tts_ranks >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE,
+               "-bench_tts_ranks must be at least 1, got %" PetscInt_FMT, tts_ranks);
+    PetscCheck(tts_rtol > 0 && tts_rtol < 1, comm, PETSC_ERR_ARG_OUTOFRANGE,
+               "-bench_tts_rtol must be in (0, 1), got %g", (double)tts_rtol);
+    ms = SplitNameList(methods);
+    PetscCheck(!ms.empty(), comm, PETSC_ERR_USER_INPUT, "-bench_tts_methods lists no method");
+    for (const std::string &m : ms) {
+      bool good = isalpha((unsigned char)m[0]);
+      for (char c : m) good = good && (isalnum((unsigned char)c) || c == '_');
+      PetscCheck(good, comm, PETSC_ERR_ARG_WRONG,
+                 "-bench_tts_methods: method name '%s' must start with a letter and hold only "
+                 "letters, digits and '_'",
+                 m.c_str());
+    }
+  }
 
   std::ostringstream json;
   json << "{\n  \"machine\": \"" << MachineDescription() << "\",\n  \"ranks\": " << size << ",\n";
@@ -246,10 +309,9 @@ static PetscErrorCode RunBench(MPI_Comm comm, ResultsFile *)
                           "stencil/aij"));
     json << "  \"bytes_per_unknown\": {\"vectors\": 144, \"aij_extra_per_nonzero\": 12, "
             "\"aij_extra_per_row\": 4},\n  \"iteration\": [\n";
-    const std::vector<std::string> ns = SplitNameList(sizes);
     for (size_t k = 0; k < ns.size(); k++) {
       IterationResult r;
-      PetscCall(TimeIterations(comm, (PetscInt)std::stol(ns[k]), its, reps, &r));
+      PetscCall(TimeIterations(comm, ns[k], its, reps, &r));
       const PetscReal roof[2] = {r.bytes[0] / bandwidth, r.bytes[1] / bandwidth};
       PetscCall(PetscPrintf(
           comm, "%6" PetscInt_FMT " %12.4e %12.4e %11.1f%% %9s | %12.4e %12.4e %8.1f%% | %14.3f\n",
@@ -266,11 +328,7 @@ static PetscErrorCode RunBench(MPI_Comm comm, ResultsFile *)
     json << "  ],\n";
   }
   if (has("tts")) {
-    PetscCheck(size == 1, comm, PETSC_ERR_ARG_WRONG,
-               "the tts part launches its own solves: run poisson_bench on one rank and set "
-               "-bench_tts_ranks");
-    const std::vector<std::string> ms = SplitNameList(methods);
-    std::vector<TTSResult>         rows;
+    std::vector<TTSResult> rows;
     PetscCall(PetscPrintf(comm,
                           "\ntime-to-solution, constant problem n = %" PetscInt_FMT
                           " (N = %" PetscInt_FMT "), rtol %g, %" PetscInt_FMT " rank(s)\n",
@@ -306,16 +364,8 @@ static PetscErrorCode RunBench(MPI_Comm comm, ResultsFile *)
     json << "  ]},\n";
   }
   json << "  \"complete\": true\n}\n";
-  if (!rank) {
-    const std::string tmp = std::string(output) + ".tmp";
-    std::ofstream     f(tmp);
-    PetscCheck(f.good(), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", output);
-    f << json.str();
-    f.close();
-    PetscCheck(!std::rename(tmp.c_str(), output), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
-               "cannot write '%s'", output);
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "\nwritten to %s\n", output));
-  }
+  PetscCall(TextFileWriteAtomic(comm, output, json.str()));
+  PetscCall(PetscPrintf(comm, "\nwritten to %s\n", output));
   PetscFunctionReturn(0);
 }
 
