@@ -3,9 +3,12 @@
 // problem (30 iterations at 1, 2 and 4 ranks, gather mode), the plain-CG negative control,
 // the block-Jacobi sub-PC mode and the linearised spectrum (docs/npo.md; tests/data/README.md).
 #include <hdf5.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -414,6 +417,67 @@ TEST(NpoBadCheckpoint, ProjectFormatMissingParameter)
   std::string path = ScratchPath("ownmissing");
   ASSERT_EQ(0, NpoCheckpointWrite(PETSC_COMM_WORLD, path.c_str(), ck, "test"));
   ExpectLoadFails(path, PETSC_ERR_FILE_UNEXPECTED);
+}
+
+// The checkpoint writer on its own (the PC directory's writer, without the tools' checks):
+// never over a folder or a FIFO; a full disk (a file-size limit on rank 0, SIGXFSZ ignored)
+// is PETSC_ERR_FILE_WRITE on every rank, no temporary is left and the previous file stays.
+TEST(NpoCheckpointWriter, RefusesSpecialTargetsAndSurvivesAFullDisk)
+{
+  REQUIRE_FIXTURE(file, "npo_weights.h5");
+  NpoCheckpoint ck;
+  ASSERT_EQ(0, NpoCheckpointRead(PETSC_COMM_WORLD, file.c_str(), &ck));
+  const std::string dir = ScratchPath("folder"), fifo = ScratchPath("fifo");
+  const std::string old = ScratchPath("previous");
+  if (!Rank()) {
+    ASSERT_EQ(0, mkdir(dir.c_str(), 0755));
+    ASSERT_EQ(0, mkfifo(fifo.c_str(), 0644));
+    std::ofstream(old) << "the previous checkpoint\n";
+  }
+  MPI_Barrier(PETSC_COMM_WORLD);
+  EXPECT_EQ(PETSC_ERR_FILE_OPEN, NpoCheckpointWrite(PETSC_COMM_WORLD, dir.c_str(), ck, "test"));
+  EXPECT_EQ(PETSC_ERR_FILE_OPEN, NpoCheckpointWrite(PETSC_COMM_WORLD, fifo.c_str(), ck, "test"));
+
+  // Only the soft limit is lowered, so that it can be raised again.
+  struct rlimit saved, small;
+  void (*handler)(int) = SIG_DFL;
+  if (!Rank()) {
+    ASSERT_EQ(0, getrlimit(RLIMIT_FSIZE, &saved));
+    small.rlim_cur = 64 * 1024; // the weights need about 210 KB
+    small.rlim_max = saved.rlim_max;
+    handler        = signal(SIGXFSZ, SIG_IGN);
+    ASSERT_EQ(0, setrlimit(RLIMIT_FSIZE, &small));
+  }
+  const PetscErrorCode full = NpoCheckpointWrite(PETSC_COMM_WORLD, old.c_str(), ck, "test");
+  if (!Rank()) {
+    EXPECT_EQ(0, setrlimit(RLIMIT_FSIZE, &saved));
+    signal(SIGXFSZ, handler);
+  }
+  EXPECT_EQ(PETSC_ERR_FILE_WRITE, full);
+  if (!Rank()) {
+    struct stat st;
+    EXPECT_TRUE(stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode));
+    EXPECT_TRUE(stat(fifo.c_str(), &st) == 0 && S_ISFIFO(st.st_mode));
+    std::ifstream in(old);
+    std::string   line;
+    std::getline(in, line);
+    EXPECT_EQ(line, "the previous checkpoint");
+    const std::string stem = old.substr(old.rfind('/') + 1);
+    EXPECT_NE(0, std::system(("ls /tmp | grep -q '^" + stem + ".tmp'").c_str()))
+        << "a temporary was left";
+    EXPECT_NE(0, std::system(("ls /tmp | grep -q '^" + dir.substr(5) + ".tmp'").c_str()));
+    rmdir(dir.c_str());
+    std::remove(fifo.c_str());
+    std::remove(old.c_str());
+  }
+  // Without the limit the same write succeeds.
+  const std::string good = ScratchPath("good");
+  EXPECT_EQ(0, NpoCheckpointWrite(PETSC_COMM_WORLD, good.c_str(), ck, "test"));
+  NpoNet net = nullptr;
+  EXPECT_EQ(0, NpoNetLoad(PETSC_COMM_WORLD, good.c_str(), &net));
+  NpoNetDestroy(&net);
+  MPI_Barrier(PETSC_COMM_WORLD);
+  if (!Rank()) std::remove(good.c_str());
 }
 
 TEST(NpoBadCheckpoint, ThroughThePC)

@@ -100,6 +100,19 @@ static PetscErrorCode PCSetUp_Npo(PC pc)
 
   PetscCall(PCReset_Npo(pc));
   PetscCall(NpoFieldShape(pc, npo));
+  {
+    // One application must fit in memory (rank 0's in gather mode): refused here, on every
+    // process, rather than failing inside the solve.
+    NpoNetInfo info;
+    char       what[256];
+    PetscCall(NpoNetGetInfo(npo->net, &info));
+    PetscCall(PetscSNPrintf(what, sizeof(what),
+                            "PC npo: one application of the network to the %" PetscInt_FMT
+                            " x %" PetscInt_FMT " field",
+                            npo->rows, npo->cols));
+    PetscCall(NpoCheckMemory(comm, PETSC_ERR_ARG_OUTOFRANGE,
+                             NpoForwardBytes(&info.hp, 1, npo->rows, npo->cols), what));
+  }
   PetscCallMPI(MPI_Comm_size(comm, &npo->size));
   npo->gather = (PetscBool)(npo->size > 1);
   if (npo->gather) {
@@ -164,9 +177,15 @@ static PetscErrorCode PCApply_Npo(PC pc, Vec x, Vec y)
   PetscCall(VecScatterBegin(npo->to_zero, src, npo->seq_in, INSERT_VALUES, SCATTER_FORWARD));
   PetscCall(VecScatterEnd(npo->to_zero, src, npo->seq_in, INSERT_VALUES, SCATTER_FORWARD));
   // Only rank 0 runs the network; a failure there must not leave the others in the scatter.
-  if (!rank) failed = NpoApplyArray(npo, npo->seq_in, npo->seq_out) ? 1 : 0;
+  // Rank 0 has reported its error; the others raise the same code without a second message
+  // line (the error handler prints user errors on rank 0 of the communicator only).
+  PetscErrorCode ierr = 0;
+  if (!rank) ierr = NpoApplyArray(npo, npo->seq_in, npo->seq_out);
+  failed = (int)ierr;
   PetscCallMPI(MPI_Bcast(&failed, 1, MPI_INT, 0, comm));
-  PetscCheck(!failed, comm, PETSC_ERR_LIB, "PC npo: the network application failed on rank 0");
+  if (!rank) PetscCall(ierr);
+  PetscCheck(!failed, comm, (PetscErrorCode)failed,
+             "PC npo: the network application failed on rank 0");
   PetscCall(VecScatterBegin(npo->to_zero, npo->seq_out, dst, INSERT_VALUES, SCATTER_REVERSE));
   PetscCall(VecScatterEnd(npo->to_zero, npo->seq_out, dst, INSERT_VALUES, SCATTER_REVERSE));
   if (npo->da) {
@@ -185,7 +204,8 @@ static PetscErrorCode PCSetFromOptions_Npo(PC pc, PetscOptionItems *PetscOptions
   PetscCall(PetscOptionsString(
       "-pc_npo_checkpoint", "NPO checkpoint: project format or the reference's npo_weights.h5",
       "PCNpoSetCheckpoint", npo->checkpoint, npo->checkpoint, sizeof(npo->checkpoint), NULL));
-  PetscCall(PetscOptionsBoundedInt("-pc_npo_threads", "libtorch intra-op threads per process",
+  PetscCall(PetscOptionsBoundedInt("-pc_npo_threads",
+                                   "libtorch intra-op threads per process (at most the cores)",
                                    "torch::set_num_threads", npo->threads, &npo->threads, NULL, 1));
   PetscCall(PetscOptionsBoundedInt(
       "-pc_npo_grid_width", "Fast-axis length of the field (0: from the DMDA or the stencil)", "",
@@ -198,6 +218,11 @@ static PetscErrorCode PCSetFromOptions_Npo(PC pc, PetscOptionItems *PetscOptions
   PetscOptionsHeadEnd();
   const char *prefix;
   PetscCall(PCGetOptionsPrefix(pc, &prefix));
+  PetscCheck(npo->threads <= NpoMaxThreads(), PetscObjectComm((PetscObject)pc),
+             PETSC_ERR_ARG_OUTOFRANGE,
+             "-%spc_npo_threads %" PetscInt_FMT " exceeds the %" PetscInt_FMT
+             " cores of this machine (libtorch threads beyond the cores only oversubscribe them)",
+             prefix ? prefix : "", npo->threads, NpoMaxThreads());
   PetscCheck(npo->input_grid >= -1, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE,
              "-%spc_npo_input_grid must be a grid size n0 > 0, 0 (unit-norm input) or -1 (the "
              "checkpoint's own), got %" PetscInt_FMT,

@@ -50,8 +50,14 @@ struct NpoCheckpoint {
 #define NPO_FORMAT_VERSION 1
 #define NPO_REFERENCE_FORMAT_NAME "reference-state_dict"
 
-// Reads a checkpoint of either layout (errors raised on comm, see npo_net.h).
+// Reads a checkpoint of either layout (errors raised on comm, see npo_net.h). The sizes of the
+// arrays are checked against the available memory before they are allocated.
 PetscErrorCode NpoCheckpointRead(MPI_Comm comm, const char *path, NpoCheckpoint *ck);
-// Writes the project's layout; rank 0 of comm writes `path`.tmp and renames it.
+// Writes the project's layout (collective; rank 0 writes). The target must be absent or a
+// regular file (never a device such as /dev/null, a folder or a FIFO): PETSC_ERR_FILE_OPEN.
+// The file is built in memory by HDF5 (every call checked), written to "<path>.tmp.<pid>"
+// (every write, the fsync and the close checked) and renamed to path only then; any failure
+// (a full disk) removes the temporary, leaves an existing path untouched and raises
+// PETSC_ERR_FILE_WRITE with the reason.
 PetscErrorCode NpoCheckpointWrite(MPI_Comm comm, const char *path, const NpoCheckpoint &ck,
                                   const char *libtorch_version);

@@ -6,8 +6,11 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <unistd.h>
+
 #include <cmath>
 #include <map>
+#include <new>
 
 #include "preconditioners/npo/npo.h"
 #include "preconditioners/npo/npo_checkpoint.h"
@@ -121,21 +124,69 @@ const char *NpoLibtorchVersion(void)
   return TORCH_VERSION;
 }
 
-static PetscErrorCode NpoCheckHyperparameters(MPI_Comm comm, const char *where,
+double NpoParameterCount(const NpoHyperparameters *hp)
+{
+  // lift 4C; pre/post relaxation 2 (9C^2 + C); coarse queries mC; six LayerNorms 12C; three
+  // attentions 3 (4C^2 + 4C); two FFNs 2 (2fC^2 + fC + C); projection C + 1.
+  const double C = (double)hp->width, m = (double)hp->num_coarse, f = (double)hp->ffn_mult;
+  return (30.0 + 4.0 * f) * C * C + (33.0 + m + 2.0 * f) * C + 1.0;
+}
+
+double NpoForwardBytes(const NpoHyperparameters *hp, PetscInt batch, PetscInt rows, PetscInt cols)
+{
+  // Per fine token at the peak: the attention weights between the tokens and the m coarse
+  // queries and their softmax (2 h m), about eight C-wide activations and the FFN's hidden
+  // layer with its ReLU (2 f C); float32.
+  const double tokens = (double)batch * (double)rows * (double)cols;
+  const double C = (double)hp->width, m = (double)hp->num_coarse, h = (double)hp->num_heads;
+  const double f = (double)hp->ffn_mult;
+  return 4.0 * tokens * (2.0 * h * m + 8.0 * C + 2.0 * f * C);
+}
+
+PetscErrorCode NpoExceptionToError(const std::exception &e, std::string *message)
+{
+  const c10::Error *c    = dynamic_cast<const c10::Error *>(&e);
+  std::string       what = c ? c->what_without_backtrace() : e.what();
+  const size_t      nl   = what.find('\n');
+  if (nl != std::string::npos) what.resize(nl);
+  const bool oom = dynamic_cast<const std::bad_alloc *>(&e) ||
+                   what.find("can't allocate memory") != std::string::npos ||
+                   what.find("not enough memory") != std::string::npos ||
+                   what.find("out of memory") != std::string::npos;
+  if (oom) {
+    *message = "out of memory (" + what +
+               "): the grid, the batch or the network is too large for this machine";
+    return PETSC_ERR_ARG_OUTOFRANGE;
+  }
+  *message = "libtorch: " + what;
+  return PETSC_ERR_USER_INPUT;
+}
+
+// Positive, consistent hyperparameters of a network that fits in memory (the module and a
+// copy of its weights), else `code` on comm.
+static PetscErrorCode NpoCheckHyperparameters(MPI_Comm comm, PetscErrorCode code, const char *where,
                                               const NpoHyperparameters &hp)
 {
   PetscFunctionBegin;
-  PetscCheck(hp.width > 0 && hp.num_coarse > 0 && hp.num_heads > 0 && hp.ffn_mult > 0, comm,
-             PETSC_ERR_FILE_UNEXPECTED,
+  PetscCheck(hp.width > 0 && hp.num_coarse > 0 && hp.num_heads > 0 && hp.ffn_mult > 0, comm, code,
              "%s: hyperparameters must be positive (width %" PetscInt_FMT
              ", num_coarse %" PetscInt_FMT ", num_heads %" PetscInt_FMT ", ffn_mult %" PetscInt_FMT
              ")",
              where, hp.width, hp.num_coarse, hp.num_heads, hp.ffn_mult);
-  PetscCheck(hp.width % hp.num_heads == 0, comm, PETSC_ERR_FILE_UNEXPECTED,
+  PetscCheck(hp.width % hp.num_heads == 0, comm, code,
              "%s: width %" PetscInt_FMT " is not divisible by num_heads %" PetscInt_FMT, where,
              hp.width, hp.num_heads);
-  PetscCheck(hp.width <= 4096 && hp.num_coarse <= 65536 && hp.ffn_mult <= 64, comm,
-             PETSC_ERR_FILE_UNEXPECTED, "%s: implausibly large hyperparameters", where);
+  const double nparams = NpoParameterCount(&hp);
+  char         what[PETSC_MAX_PATH_LEN + 256];
+  snprintf(what, sizeof(what),
+           "%s: the %.3g parameters of a network of width %" PetscInt_FMT
+           ", num_coarse %" PetscInt_FMT ", num_heads %" PetscInt_FMT ", ffn_mult %" PetscInt_FMT,
+           where, nparams, hp.width, hp.num_coarse, hp.num_heads, hp.ffn_mult);
+  PetscCall(NpoCheckMemory(comm, code, 2.0 * sizeof(float) * nparams, what));
+  PetscCheck(hp.width <= 4096 && hp.num_coarse <= 65536 && hp.ffn_mult <= 64, comm, code,
+             "%s: implausibly large hyperparameters (at most width 4096, num_coarse 65536, "
+             "ffn_mult 64)",
+             where);
   PetscFunctionReturn(0);
 }
 
@@ -157,46 +208,46 @@ static unsigned long long NpoChecksum(NpoModule &m)
 static PetscErrorCode NpoNetFinish(NpoNet net)
 {
   PetscFunctionBegin;
-  net->module->eval();
-  net->num_params = 0;
-  for (auto &kv : NamedParameters(net->module)) net->num_params += (PetscInt)kv.second.numel();
-  net->checksum = NpoChecksum(net->module);
+  NpoCallCXX(PETSC_COMM_SELF, {
+    net->module->eval();
+    net->num_params = 0;
+    for (auto &kv : NamedParameters(net->module)) net->num_params += (PetscInt)kv.second.numel();
+    net->checksum = NpoChecksum(net->module);
+  });
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode NpoNetCreate(MPI_Comm comm, const NpoHyperparameters *hp, PetscInt seed, NpoNet *net)
 {
+  std::unique_ptr<_n_NpoNet> n;
+
   PetscFunctionBegin;
-  PetscCall(NpoCheckHyperparameters(comm, "NPO network", *hp));
-  NpoNet n = new _n_NpoNet;
-  n->hp    = *hp;
-  try {
+  PetscCall(NpoCheckHyperparameters(comm, PETSC_ERR_ARG_OUTOFRANGE, "NPO network", *hp));
+  NpoCallCXX(comm, {
+    n.reset(new _n_NpoNet);
+    n->hp = *hp;
     torch::manual_seed((uint64_t)seed);
-    n->module = NpoModule(*hp);
-  } catch (const std::exception &e) {
-    delete n;
-    SETERRQ(comm, PETSC_ERR_LIB, "libtorch: %s", e.what());
-  }
-  n->format     = NPO_FORMAT_NAME;
-  n->provenance = "randomly initialised (libtorch default initialisation, seed " +
-                  std::to_string((long long)seed) + ")";
-  PetscCall(NpoNetFinish(n));
-  *net = n;
+    n->module     = NpoModule(*hp);
+    n->format     = NPO_FORMAT_NAME;
+    n->provenance = "randomly initialised (libtorch default initialisation, seed " +
+                    std::to_string((long long)seed) + ")";
+  });
+  PetscCall(NpoNetFinish(n.get()));
+  *net = n.release();
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode NpoNetLoad(MPI_Comm comm, const char *path, NpoNet *net)
+static PetscErrorCode NpoNetLoadImpl(MPI_Comm comm, const char *path, NpoNet *net)
 {
   NpoCheckpoint ck;
 
   PetscFunctionBegin;
   PetscCall(NpoCheckpointRead(comm, path, &ck));
-  PetscCall(NpoCheckHyperparameters(comm, path, ck.hp));
+  PetscCall(NpoCheckHyperparameters(comm, PETSC_ERR_FILE_UNEXPECTED, path, ck.hp));
 
-  NpoNet                     n = new _n_NpoNet;
-  std::unique_ptr<_n_NpoNet> guard(n);
-  n->hp = ck.hp;
-  PetscCallCXX(n->module = NpoModule(ck.hp));
+  std::unique_ptr<_n_NpoNet> n(new _n_NpoNet);
+  n->hp                                       = ck.hp;
+  n->module                                   = NpoModule(ck.hp);
   std::map<std::string, torch::Tensor> params = NamedParameters(n->module);
 
   // The file must hold exactly this architecture's parameters, each of the right shape.
@@ -222,21 +273,24 @@ PetscErrorCode NpoNetLoad(MPI_Comm comm, const char *path, NpoNet *net)
         std::all_of(it->values.begin(), it->values.end(), [](float x) { return std::isfinite(x); });
     PetscCheck(finite, comm, PETSC_ERR_FILE_UNEXPECTED,
                "NPO checkpoint %s: parameter '%s' holds NaN or Inf values", path, kv.first.c_str());
-    try {
-      torch::NoGradGuard no_grad;
-      torch::Tensor      src = torch::from_blob(it->values.data(), want, torch::kFloat32);
-      kv.second.copy_(src);
-    } catch (const std::exception &e) {
-      SETERRQ(comm, PETSC_ERR_LIB, "libtorch: %s", e.what());
-    }
+    torch::NoGradGuard no_grad;
+    torch::Tensor      src = torch::from_blob(it->values.data(), want, torch::kFloat32);
+    kv.second.copy_(src);
   }
   n->train_grid = ck.train_grid;
   n->input_grid = ck.input_grid;
   n->format     = ck.format;
   n->path       = path;
   n->provenance = ck.provenance;
-  PetscCall(NpoNetFinish(n));
-  *net = guard.release();
+  PetscCall(NpoNetFinish(n.get()));
+  *net = n.release();
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NpoNetLoad(MPI_Comm comm, const char *path, NpoNet *net)
+{
+  PetscFunctionBegin;
+  NpoCallCXX(comm, PetscCall(NpoNetLoadImpl(comm, path, net)));
   PetscFunctionReturn(0);
 }
 
@@ -245,12 +299,12 @@ PetscErrorCode NpoNetSave(MPI_Comm comm, NpoNet net, const char *path)
   NpoCheckpoint ck;
 
   PetscFunctionBegin;
-  ck.hp         = net->hp;
-  ck.train_grid = net->train_grid;
-  ck.input_grid = net->input_grid;
-  ck.format     = NPO_FORMAT_NAME;
-  ck.provenance = net->provenance;
-  try {
+  NpoCallCXX(comm, {
+    ck.hp         = net->hp;
+    ck.train_grid = net->train_grid;
+    ck.input_grid = net->input_grid;
+    ck.format     = NPO_FORMAT_NAME;
+    ck.provenance = net->provenance;
     for (auto &kv : NamedParameters(net->module)) {
       torch::Tensor t = kv.second.detach().contiguous();
       NpoTensor     out;
@@ -259,9 +313,7 @@ PetscErrorCode NpoNetSave(MPI_Comm comm, NpoNet net, const char *path)
       out.values.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
       ck.tensors.push_back(std::move(out));
     }
-  } catch (const std::exception &e) {
-    SETERRQ(comm, PETSC_ERR_LIB, "libtorch: %s", e.what());
-  }
+  });
   PetscCall(NpoCheckpointWrite(comm, path, ck, TORCH_VERSION));
   PetscFunctionReturn(0);
 }
@@ -317,32 +369,37 @@ PetscErrorCode NpoNetDestroy(NpoNet *net)
 PetscErrorCode NpoNetForward(NpoNet net, PetscInt batch, PetscInt rows, PetscInt cols,
                              const PetscReal *in, PetscReal *out)
 {
-  const PetscInt size = batch * rows * cols;
-
   PetscFunctionBegin;
   PetscCheck(batch > 0 && rows > 0 && cols > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ,
              "NPO forward pass needs a positive batch and grid, got %" PetscInt_FMT
              " x %" PetscInt_FMT " x %" PetscInt_FMT,
              batch, rows, cols);
-  try {
+  const int64_t size = (int64_t)batch * rows * cols;
+  char          what[256];
+  snprintf(what, sizeof(what),
+           "the NPO network's forward pass on %" PetscInt_FMT " field(s) of %" PetscInt_FMT
+           " x %" PetscInt_FMT,
+           batch, rows, cols);
+  PetscCall(NpoCheckMemory(PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+                           NpoForwardBytes(&net->hp, batch, rows, cols), what));
+  NpoCallCXX(PETSC_COMM_SELF, {
     c10::InferenceMode guard;
     torch::Tensor      x  = torch::empty({batch, 1, rows, cols}, torch::kFloat32);
     float             *px = x.data_ptr<float>();
-    for (PetscInt i = 0; i < size; i++) px[i] = (float)in[i];
+    for (int64_t i = 0; i < size; i++) px[i] = (float)in[i];
     torch::Tensor y  = net->module->forward(x).contiguous();
     const float  *py = y.data_ptr<float>();
-    for (PetscInt i = 0; i < size; i++) out[i] = (PetscReal)py[i];
-  } catch (const std::exception &e) {
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "libtorch: %s", e.what());
-  }
+    for (int64_t i = 0; i < size; i++) out[i] = (PetscReal)py[i];
+  });
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode NpoNetApply(NpoNet net, PetscInt rows, PetscInt cols, const PetscReal *r,
                            PetscReal *z)
 {
-  const PetscInt N    = rows * cols;
-  PetscReal      norm = 0;
+  const PetscInt         N    = rows * cols;
+  PetscReal              norm = 0;
+  std::vector<PetscReal> unit;
 
   PetscFunctionBegin;
   for (PetscInt i = 0; i < N; i++) norm += r[i] * r[i];
@@ -352,20 +409,28 @@ PetscErrorCode NpoNetApply(NpoNet net, PetscInt rows, PetscInt cols, const Petsc
     PetscFunctionReturn(0);
   }
   // The network sees float32 input of norm s (as in training); M is positively homogeneous.
-  const PetscReal        s = NpoNetInputScale(net, rows, cols);
-  std::vector<PetscReal> unit(r, r + N);
+  const PetscReal s = NpoNetInputScale(net, rows, cols);
+  NpoCallCXX(PETSC_COMM_SELF, unit.assign(r, r + N));
   for (PetscReal &v : unit) v *= s / norm;
   PetscCall(NpoNetForward(net, 1, rows, cols, unit.data(), z));
   for (PetscInt i = 0; i < N; i++) z[i] *= norm / s;
   PetscFunctionReturn(0);
 }
 
+PetscInt NpoMaxThreads(void)
+{
+  const long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  return cores > 0 ? (PetscInt)cores : 1;
+}
+
 PetscErrorCode NpoSetThreads(PetscInt threads)
 {
   PetscFunctionBegin;
-  PetscCheck(threads > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-             "libtorch threads must be positive, got %" PetscInt_FMT, threads);
-  PetscCallCXX(torch::set_num_threads((int)threads));
+  PetscCheck(threads > 0 && threads <= NpoMaxThreads(), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+             "libtorch threads must be in [1, %" PetscInt_FMT "] (the cores of this machine), got "
+             "%" PetscInt_FMT,
+             NpoMaxThreads(), threads);
+  NpoCallCXX(PETSC_COMM_SELF, torch::set_num_threads((int)threads));
   PetscFunctionReturn(0);
 }
 

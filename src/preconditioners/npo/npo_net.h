@@ -19,6 +19,9 @@
 #pragma once
 #include <petscsys.h>
 
+#include <exception>
+#include <string>
+
 typedef struct {
   PetscInt width;      // feature width C
   PetscInt num_coarse; // number m of learned coarse queries
@@ -72,6 +75,39 @@ PetscErrorCode NpoNetApply(NpoNet net, PetscInt rows, PetscInt cols, const Petsc
                            PetscReal *z);
 PetscReal      NpoNetInputScale(NpoNet net, PetscInt rows, PetscInt cols);
 
-// libtorch intra-op threads of this process (torch::set_num_threads).
+// libtorch intra-op threads of this process (torch::set_num_threads): 1 to NpoMaxThreads(),
+// the number of cores of the machine (more only oversubscribes them; each thread costs memory).
 PetscErrorCode NpoSetThreads(PetscInt threads);
 PetscInt       NpoGetThreads(void);
+PetscInt       NpoMaxThreads(void);
+
+// Memory estimates, so that an impossible size is refused with a clear error before anything
+// is allocated (instead of std::bad_alloc or the kernel's OOM killer):
+// number of trainable values of a network (docs/npo.md: 50,465 for the reference's);
+double NpoParameterCount(const NpoHyperparameters *hp);
+// bytes a forward pass on `batch` fields of rows x cols needs at its peak (inference);
+double NpoForwardBytes(const NpoHyperparameters *hp, PetscInt batch, PetscInt rows, PetscInt cols);
+// memory the processes of comm may still allocate (minimum over comm; collective);
+PetscErrorCode NpoAvailableMemory(MPI_Comm comm, double *bytes);
+// raises `code` on comm, "<what> need about X GB of memory, more than the Y GB available on
+// this machine", when bytes exceed the available memory. Below NPO_MEMORY_CHECK_THRESHOLD it
+// returns at once (not collective then: every process of comm must pass the same bytes).
+#define NPO_MEMORY_CHECK_THRESHOLD (256.0 * 1024 * 1024)
+PetscErrorCode NpoCheckMemory(MPI_Comm comm, PetscErrorCode code, double bytes, const char *what);
+std::string    NpoBytesText(double bytes); // "1.23 GB"
+
+// A C++ exception (libtorch's c10::Error, std::bad_alloc, ...) as a PETSc error code and a
+// one-line message: out of memory is PETSC_ERR_ARG_OUTOFRANGE ("too large for this
+// machine"), anything else PETSC_ERR_USER_INPUT; both are reported as one error line.
+PetscErrorCode NpoExceptionToError(const std::exception &e, std::string *message);
+// Runs the statements; an exception they throw becomes that error on comm.
+#define NpoCallCXX(comm, ...)                                                                      \
+  do {                                                                                             \
+    try {                                                                                          \
+      __VA_ARGS__;                                                                                 \
+    } catch (const std::exception &npo_exception_) {                                               \
+      std::string          npo_message_;                                                           \
+      const PetscErrorCode npo_code_ = NpoExceptionToError(npo_exception_, &npo_message_);         \
+      SETERRQ(comm, npo_code_, "%s", npo_message_.c_str());                                        \
+    }                                                                                              \
+  } while (0)

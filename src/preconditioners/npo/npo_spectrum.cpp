@@ -7,9 +7,9 @@
 #include <cmath>
 #include <vector>
 
-PetscErrorCode NpoLinearizedSpectrum(NpoNet net, Mat A, PetscInt rows, PetscInt cols,
-                                     const PetscReal *b, NpoSpectrum *s, PetscReal *wr_out,
-                                     PetscReal *wi_out)
+static PetscErrorCode NpoLinearizedSpectrumImpl(NpoNet net, Mat A, PetscInt rows, PetscInt cols,
+                                                const PetscReal *b, NpoSpectrum *s,
+                                                PetscReal *wr_out, PetscReal *wi_out)
 {
   const PetscInt N     = rows * cols;
   const PetscInt batch = 32;
@@ -108,5 +108,26 @@ PetscErrorCode NpoLinearizedSpectrum(NpoNet net, Mat A, PetscInt rows, PetscInt 
   s->seconds_eig     = t2 - t1;
   if (wr_out) std::copy(wr.begin(), wr.end(), wr_out);
   if (wi_out) std::copy(wi.begin(), wi.end(), wi_out);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NpoLinearizedSpectrum(NpoNet net, Mat A, PetscInt rows, PetscInt cols,
+                                     const PetscReal *b, NpoSpectrum *s, PetscReal *wr,
+                                     PetscReal *wi)
+{
+  PetscFunctionBegin;
+  PetscCheck(rows > 0 && cols > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ,
+             "linearised spectrum: empty grid %" PetscInt_FMT " x %" PetscInt_FMT, rows, cols);
+  // Dense N x N: M_lin, K = M_lin A and the dense copy of A (geev works in place on K).
+  const double N     = (double)rows * (double)cols;
+  const double dense = N * N * sizeof(PetscReal);
+  char         what[256];
+  snprintf(what, sizeof(what),
+           "the linearised spectrum on the %" PetscInt_FMT " x %" PetscInt_FMT
+           " grid: three dense N x N matrices (N = %.0f, %s each)",
+           rows, cols, N, NpoBytesText(dense).c_str());
+  PetscCall(NpoCheckMemory(PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, 3.0 * dense, what));
+  NpoCallCXX(PETSC_COMM_SELF,
+             PetscCall(NpoLinearizedSpectrumImpl(net, A, rows, cols, b, s, wr, wi)));
   PetscFunctionReturn(0);
 }

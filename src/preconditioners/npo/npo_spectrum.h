@@ -21,7 +21,9 @@ typedef struct {
 
 // A: sequential operator of the rows x cols grid (N = rows*cols unknowns, natural order).
 // b: optional right-hand side (N values) for the nonlinearity measure. wr, wi: optional
-// arrays of N values receiving the eigenvalues.
+// arrays of N values receiving the eigenvalues. Needs three dense N x N matrices: a grid whose
+// matrices do not fit in the available memory is refused (PETSC_ERR_ARG_OUTOFRANGE) before
+// anything is allocated.
 PetscErrorCode NpoLinearizedSpectrum(NpoNet net, Mat A, PetscInt rows, PetscInt cols,
                                      const PetscReal *b, NpoSpectrum *s, PetscReal *wr,
                                      PetscReal *wi);
