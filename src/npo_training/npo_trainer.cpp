@@ -5,12 +5,15 @@
 #include <petscksp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <random>
 #include <sstream>
 
+#include "io/output_file.h"
 #include "preconditioners/npo/npo.h"
 #include "preconditioners/npo/npo_checkpoint.h"
 #include "preconditioners/npo/npo_net_torch.h"
@@ -20,6 +23,14 @@
 namespace {
 
 enum SampleKind : int64_t { kGrf = 0, kCgResidual = 1 };
+
+// A number as printf's %g prints it (PETSc's own %g in error messages appends a '.').
+std::string Num(double v)
+{
+  char buf[32];
+  snprintf(buf, sizeof(buf), "%g", v);
+  return buf;
+}
 
 // The training samples of one grid: unit inputs v, targets Â⁻¹v, kinds.
 struct GridSet {
@@ -133,6 +144,12 @@ PetscErrorCode BuildGridSet(const NpoTrainOptions *o, PetscInt n, GridSet *set)
   };
   for (PetscInt s = 0; s < o->num_rhs; s++) {
     PetscCall(RhsGRFField(n, o->rhs_seed + s, o->grf_alpha, o->grf_tau, field.data()));
+    PetscCheck(
+        std::all_of(field.begin(), field.end(), [](PetscReal v) { return std::isfinite(v); }),
+        PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+        "-npo_train_grf_alpha %s and -npo_train_grf_tau %s give a right-hand side with "
+        "NaN or Inf values at n = %" PetscInt_FMT,
+        Num(o->grf_alpha).c_str(), Num(o->grf_tau).c_str(), n);
     PetscCall(add_sample(field, kGrf));
     PetscScalar *a;
     PetscCall(VecGetArray(b, &a)); // add_sample overwrote b: the GRF again, unit norm
@@ -153,9 +170,11 @@ PetscErrorCode BuildGridSet(const NpoTrainOptions *o, PetscInt n, GridSet *set)
   PetscCall(ProblemDestroy(&p));
 
   const int64_t S = (int64_t)set->kinds.size();
-  PetscCallCXX(set->x = torch::from_blob(set->inputs.data(), {S, 1, n, n}, torch::kFloat32));
-  PetscCallCXX(set->t = torch::from_blob(set->targets.data(), {S, 1, n, n}, torch::kFloat32));
-  PetscCallCXX(set->kind = torch::from_blob(set->kinds.data(), {S}, torch::kInt64));
+  NpoCallCXX(PETSC_COMM_SELF, {
+    set->x    = torch::from_blob(set->inputs.data(), {S, 1, n, n}, torch::kFloat32);
+    set->t    = torch::from_blob(set->targets.data(), {S, 1, n, n}, torch::kFloat32);
+    set->kind = torch::from_blob(set->kinds.data(), {S}, torch::kInt64);
+  });
   PetscFunctionReturn(0);
 }
 
@@ -214,6 +233,11 @@ std::string AdamKey(const torch::Tensor &p)
   return c10::guts::to_string(p.unsafeGetTensorImpl());
 }
 
+bool AllFinite(const std::vector<float> &v)
+{
+  return std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); });
+}
+
 // Writes the network, the Adam state, the counters and the history (temp file + rename).
 PetscErrorCode WriteCheckpoint(MPI_Comm comm, const NpoTrainOptions *o, NpoNet net,
                                torch::optim::Adam &adam, long long epoch, long long step,
@@ -234,7 +258,7 @@ PetscErrorCode WriteCheckpoint(MPI_Comm comm, const NpoTrainOptions *o, NpoNet n
   ck.train_epoch   = epoch;
   ck.train_step    = step;
   ck.train_options = RunSignature(o);
-  try {
+  NpoCallCXX(comm, {
     auto copy = [](const std::string &name, const torch::Tensor &t0) {
       torch::Tensor t = t0.detach().contiguous();
       NpoTensor     out;
@@ -251,68 +275,153 @@ PetscErrorCode WriteCheckpoint(MPI_Comm comm, const NpoTrainOptions *o, NpoNet n
       ck.train_state.push_back(copy("exp_avg:" + kv.first, st.exp_avg()));
       ck.train_state.push_back(copy("exp_avg_sq:" + kv.first, st.exp_avg_sq()));
     }
-  } catch (const std::exception &e) {
-    SETERRQ(comm, PETSC_ERR_LIB, "libtorch: %s", e.what());
-  }
-  for (int k = 0; k < 7; k++) ck.history.emplace_back(kHistoryNames[k], *HistoryField(h, k));
+    for (int k = 0; k < 7; k++) ck.history.emplace_back(kHistoryNames[k], *HistoryField(h, k));
+  });
+  // The last Adam step may have made a weight NaN or Inf even though the loss before it was
+  // finite: such a network is never written (the previous checkpoint stays).
+  for (const std::vector<NpoTensor> *group : {&ck.tensors, &ck.train_state})
+    for (const NpoTensor &t : *group)
+      PetscCheck(AllFinite(t.values), comm, PETSC_ERR_NOT_CONVERGED,
+                 "the training diverged: after epoch %lld, %s holds NaN or Inf values; lower "
+                 "-npo_train_lr (no checkpoint written for it)",
+                 epoch, t.name.c_str());
   PetscCall(NpoCheckpointWrite(comm, o->output, ck, NpoLibtorchVersion()));
   PetscFunctionReturn(0);
 }
 
-// Restores weights, Adam state, epoch, step and history from a checkpoint of the same run.
+std::string ShapeText(const std::vector<int64_t> &shape)
+{
+  std::string out = "(";
+  for (size_t i = 0; i < shape.size(); i++) out += (i ? ", " : "") + std::to_string(shape[i]);
+  return out + ")";
+}
+
+// Restores weights, Adam state, epoch, step and history from a checkpoint of the same run
+// (batches_per_epoch: Adam steps per epoch of this run). Everything is validated before it is
+// used: the weights as -pc_npo_checkpoint does (architecture, shapes, finite values), the
+// counters against each other, every Adam moment (present, the parameter's shape, finite,
+// second moments >= 0, nothing else) and the history (every quantity, one finite value per
+// epoch done, nothing else).
 PetscErrorCode ReadResume(MPI_Comm comm, const NpoTrainOptions *o, NpoNet net,
-                          torch::optim::Adam &adam, long long *epoch, long long *step,
-                          NpoTrainHistory *h)
+                          torch::optim::Adam &adam, long long batches_per_epoch, long long *epoch,
+                          long long *step, NpoTrainHistory *h)
 {
   NpoCheckpoint ck;
+  NpoNet        loaded = nullptr;
+  const char   *path   = o->resume;
 
   PetscFunctionBegin;
-  PetscCall(NpoCheckpointRead(comm, o->resume, &ck));
-  PetscCheck(ck.train_epoch > 0, comm, PETSC_ERR_ARG_WRONG,
+  PetscCall(NpoCheckpointRead(comm, path, &ck));
+  PetscCheck(ck.format == NPO_FORMAT_NAME && ck.train_epoch != 0, comm, PETSC_ERR_ARG_WRONG,
              "-npo_train_resume %s: the checkpoint holds no training state (not written by "
              "npo_train)",
-             o->resume);
+             path);
+  PetscCheck(ck.train_epoch > 0, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "-npo_train_resume %s: corrupt training state, train_epoch = %lld", path,
+             ck.train_epoch);
   const std::string sig = RunSignature(o);
   PetscCheck(ck.train_options == sig, comm, PETSC_ERR_ARG_WRONG,
-             "-npo_train_resume %s was trained with other options:\n  file: %s\n  now:  %s",
-             o->resume, ck.train_options.c_str(), sig.c_str());
+             "-npo_train_resume %s was trained with other options:\n  file: %s\n  now:  %s", path,
+             ck.train_options.c_str(), sig.c_str());
   PetscCheck(ck.train_epoch <= o->epochs, comm, PETSC_ERR_ARG_WRONG,
-             "-npo_train_resume %s: already at epoch %lld of %" PetscInt_FMT, o->resume,
-             ck.train_epoch, o->epochs);
+             "-npo_train_resume %s: already at epoch %lld of %" PetscInt_FMT, path, ck.train_epoch,
+             o->epochs);
+  PetscCheck(ck.train_step == ck.train_epoch * batches_per_epoch, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "-npo_train_resume %s: corrupt training state, train_step = %lld after %lld epochs "
+             "(this run makes %lld Adam steps per epoch: expected %lld)",
+             path, ck.train_step, ck.train_epoch, batches_per_epoch,
+             ck.train_epoch * batches_per_epoch);
+  PetscCheck(ck.hp.width == o->hp.width && ck.hp.num_coarse == o->hp.num_coarse &&
+                 ck.hp.num_heads == o->hp.num_heads && ck.hp.ffn_mult == o->hp.ffn_mult &&
+                 ck.input_grid == o->input_grid,
+             comm, PETSC_ERR_FILE_UNEXPECTED,
+             "-npo_train_resume %s: the network's attributes (width %" PetscInt_FMT
+             ", num_coarse %" PetscInt_FMT ", num_heads %" PetscInt_FMT ", ffn_mult %" PetscInt_FMT
+             ", input_grid %" PetscInt_FMT ") contradict its training options",
+             path, ck.hp.width, ck.hp.num_coarse, ck.hp.num_heads, ck.hp.ffn_mult, ck.input_grid);
+
+  // The weights: every check of -pc_npo_checkpoint (architecture, shapes, finite values).
+  PetscCall(NpoNetLoad(comm, path, &loaded));
+  std::unique_ptr<_n_NpoNet, void (*)(NpoNet)> guard(loaded, [](NpoNet n) { NpoNetDestroy(&n); });
+
+  // The Adam moments: exactly two per parameter, of its shape, finite.
   auto find = [&](const std::vector<NpoTensor> &v, const std::string &name) -> const NpoTensor * {
     for (const NpoTensor &t : v)
       if (t.name == name) return &t;
     return nullptr;
   };
-  try {
+  auto params = NpoNetTorchParameters(net), weights = NpoNetTorchParameters(loaded);
+  PetscCheck(ck.train_state.size() == 2 * params.size(), comm, PETSC_ERR_FILE_UNEXPECTED,
+             "-npo_train_resume %s: corrupt training state, %zu Adam moments for %zu parameters "
+             "(expected two each)",
+             path, ck.train_state.size(), params.size());
+  for (size_t i = 0; i < params.size(); i++) {
+    const std::string         &name  = params[i].first;
+    const std::vector<int64_t> shape = params[i].second.sizes().vec();
+    for (const char *moment : {"exp_avg:", "exp_avg_sq:"}) {
+      const bool       second = !strcmp(moment, "exp_avg_sq:");
+      const NpoTensor *m      = find(ck.train_state, moment + name);
+      PetscCheck(m, comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "-npo_train_resume %s: the Adam moment train_state/%s%s is missing", path, moment,
+                 name.c_str());
+      PetscCheck(m->shape == shape, comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "-npo_train_resume %s: the Adam moment train_state/%s%s has shape %s, the "
+                 "parameter has %s",
+                 path, moment, name.c_str(), ShapeText(m->shape).c_str(), ShapeText(shape).c_str());
+      PetscCheck(AllFinite(m->values), comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "-npo_train_resume %s: the Adam moment train_state/%s%s holds NaN or Inf values",
+                 path, moment, name.c_str());
+      PetscCheck(!second || std::all_of(m->values.begin(), m->values.end(),
+                                        [](float x) { return x >= 0; }),
+                 comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "-npo_train_resume %s: the Adam moment train_state/%s%s holds negative values "
+                 "(a mean of squares)",
+                 path, moment, name.c_str());
+    }
+  }
+
+  // The history: every quantity, one finite value per epoch done, epochs numbered 1, 2, ...
+  std::vector<bool> seen(7, false);
+  for (auto &named : ck.history) {
+    int k = 0;
+    while (k < 7 && named.first != kHistoryNames[k]) k++;
+    PetscCheck(k < 7, comm, PETSC_ERR_FILE_UNEXPECTED,
+               "-npo_train_resume %s: unknown history quantity history/%s", path,
+               named.first.c_str());
+    PetscCheck(named.second.size() == (size_t)ck.train_epoch, comm, PETSC_ERR_FILE_UNEXPECTED,
+               "-npo_train_resume %s: history/%s has %zu values, expected one per epoch done "
+               "(%lld)",
+               path, named.first.c_str(), named.second.size(), ck.train_epoch);
+    for (size_t e = 0; e < named.second.size(); e++)
+      PetscCheck(std::isfinite(named.second[e]) && (k != 0 || named.second[e] == (double)(e + 1)),
+                 comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "-npo_train_resume %s: history/%s[%zu] = %s is invalid", path, named.first.c_str(),
+                 e, Num(named.second[e]).c_str());
+    seen[k] = true;
+  }
+  for (int k = 0; k < 7; k++)
+    PetscCheck(seen[k], comm, PETSC_ERR_FILE_UNEXPECTED,
+               "-npo_train_resume %s: the history lacks history/%s", path, kHistoryNames[k]);
+
+  // All valid: restore.
+  NpoCallCXX(comm, {
     torch::NoGradGuard no_grad;
-    for (auto &kv : NpoNetTorchParameters(net)) {
-      const NpoTensor *w = find(ck.tensors, kv.first);
-      const NpoTensor *m = find(ck.train_state, "exp_avg:" + kv.first);
-      const NpoTensor *v = find(ck.train_state, "exp_avg_sq:" + kv.first);
-      PetscCheck(w && m && v && w->shape == kv.second.sizes().vec(), comm,
-                 PETSC_ERR_FILE_UNEXPECTED,
-                 "-npo_train_resume %s: parameter or Adam state of '%s' missing or misshapen",
-                 o->resume, kv.first.c_str());
-      auto shape = kv.second.sizes().vec();
-      kv.second.copy_(torch::from_blob((void *)w->values.data(), shape, torch::kFloat32));
+    for (size_t i = 0; i < params.size(); i++) {
+      torch::Tensor   &p     = params[i].second;
+      const NpoTensor *m     = find(ck.train_state, "exp_avg:" + params[i].first);
+      const NpoTensor *v     = find(ck.train_state, "exp_avg_sq:" + params[i].first);
+      auto             shape = p.sizes().vec();
+      p.copy_(weights[i].second);
       auto st = std::make_unique<torch::optim::AdamParamState>();
       st->step(ck.train_step);
       st->exp_avg(torch::from_blob((void *)m->values.data(), shape, torch::kFloat32).clone());
       st->exp_avg_sq(torch::from_blob((void *)v->values.data(), shape, torch::kFloat32).clone());
-      adam.state()[AdamKey(kv.second)] = std::move(st);
+      adam.state()[AdamKey(p)] = std::move(st);
     }
-  } catch (const std::exception &e) {
-    SETERRQ(comm, PETSC_ERR_LIB, "libtorch: %s", e.what());
-  }
-  for (auto &named : ck.history)
-    for (int k = 0; k < 7; k++)
-      if (named.first == kHistoryNames[k]) {
-        *HistoryField(h, k) = named.second;
-        HistoryField(h, k)->resize((size_t)ck.train_epoch);
-      }
-  PetscCheck(h->epoch.size() == (size_t)ck.train_epoch, comm, PETSC_ERR_FILE_UNEXPECTED,
-             "-npo_train_resume %s: history incomplete", o->resume);
+    for (auto &named : ck.history)
+      for (int k = 0; k < 7; k++)
+        if (named.first == kHistoryNames[k]) *HistoryField(h, k) = named.second;
+  });
   *epoch = ck.train_epoch;
   *step  = ck.train_step;
   PetscFunctionReturn(0);
@@ -439,16 +548,30 @@ PetscErrorCode NpoTrainOptionsFromCommandLine(MPI_Comm comm, NpoTrainOptions *o)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode NpoTrainRun(MPI_Comm comm, const NpoTrainOptions *o, NpoTrainHistory *h)
-{
-  PetscMPIInt size;
-  using clock = std::chrono::steady_clock;
+namespace {
 
+// A real option must be a finite number in its range.
+PetscErrorCode CheckReal(MPI_Comm comm, const char *option, PetscReal value, bool positive)
+{
   PetscFunctionBegin;
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  PetscCheck(size == 1, comm, PETSC_ERR_ARG_WRONG,
-             "npo_train runs on one process (got %d); use libtorch threads instead", size);
-  // Option checks first, before any expensive work.
+  PetscCheck(std::isfinite((double)value) && (positive ? value > 0 : value >= 0), comm,
+             PETSC_ERR_ARG_OUTOFRANGE, "%s must be a finite number %s 0, got %s", option,
+             positive ? ">" : ">=", Num(value).c_str());
+  PetscFunctionReturn(0);
+}
+
+// Samples per grid at most: each GRF and its CG residuals at iterations 1, 2, 4, ... <= cg_max_it.
+double SamplesPerGrid(const NpoTrainOptions *o)
+{
+  double per_rhs = 1;
+  for (double k = 1; k <= (double)o->cg_max_it; k *= 2) per_rhs++;
+  return (double)o->num_rhs * per_rhs;
+}
+
+// The options, before any expensive work.
+PetscErrorCode CheckOptions(MPI_Comm comm, const NpoTrainOptions *o)
+{
+  PetscFunctionBegin;
   PetscCheck(o->epochs > 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "-npo_train_epochs must be positive, got %" PetscInt_FMT, o->epochs);
   PetscCheck(o->batch > 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
@@ -467,26 +590,72 @@ PetscErrorCode NpoTrainRun(MPI_Comm comm, const NpoTrainOptions *o, NpoTrainHist
              "-npo_train_cg_max_it must be >= 0, got %" PetscInt_FMT, o->cg_max_it);
   PetscCheck(o->warmup >= 0 && o->warmup <= o->epochs, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "-npo_train_warmup must be in [0, epochs], got %" PetscInt_FMT, o->warmup);
-  PetscCheck(o->lr > 0 && o->lr_start > 0 && o->lr_final > 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "learning rates must be positive");
+  // Every real option: finite and in range (an Inf or NaN would train a NaN network).
+  PetscCall(CheckReal(comm, "-npo_train_lr", o->lr, true));
+  PetscCall(CheckReal(comm, "-npo_train_lr_start", o->lr_start, true));
+  PetscCall(CheckReal(comm, "-npo_train_lr_final", o->lr_final, true));
+  PetscCall(CheckReal(comm, "-npo_train_condition_weight", o->w_condition, false));
+  PetscCall(CheckReal(comm, "-npo_train_residual_weight", o->w_residual, false));
+  PetscCall(CheckReal(comm, "-npo_train_data_weight", o->w_data, false));
+  PetscCheck(std::isfinite((double)o->grf_alpha), comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "-npo_train_grf_alpha must be a finite number, got %s", Num(o->grf_alpha).c_str());
+  PetscCall(CheckReal(comm, "-npo_train_grf_tau", o->grf_tau, o->grf_alpha > 0));
   PetscCheck(o->use_condition || o->use_residual || o->use_data, comm, PETSC_ERR_ARG_WRONG,
              "all three losses are switched off");
+  PetscCheck((o->use_condition && o->w_condition > 0) || (o->use_residual && o->w_residual > 0) ||
+                 (o->use_data && o->w_data > 0),
+             comm, PETSC_ERR_ARG_WRONG, "every loss switched on has weight 0: nothing to train");
   PetscCheck(o->print_every > 0 && o->checkpoint_every > 0 && o->stop_after >= 0, comm,
              PETSC_ERR_ARG_OUTOFRANGE,
              "-npo_train_print_every and -npo_train_checkpoint_every must be positive");
-  if (!o->evaluate) {
-    PetscCheck(o->output[0], comm, PETSC_ERR_ARG_WRONG, "no output checkpoint given (-o FILE)");
-    {
-      // The output must be writable now, not after hours of training.
-      const std::string probe = std::string(o->output) + ".tmp";
-      FILE             *f     = fopen(probe.c_str(), "w");
-      PetscCheck(f, comm, PETSC_ERR_FILE_OPEN,
-                 "cannot write the output checkpoint %s (missing directory or no permission)",
-                 o->output);
-      fclose(f);
-      std::remove(probe.c_str());
-    }
+  PetscCheck(o->threads >= 1 && o->threads <= NpoMaxThreads(), comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "-npo_train_threads must be in [1, %" PetscInt_FMT "] (the cores of this machine), "
+             "got %" PetscInt_FMT,
+             NpoMaxThreads(), o->threads);
+  const NpoHyperparameters &hp = o->hp;
+  PetscCheck(hp.width > 0 && hp.num_coarse > 0 && hp.num_heads > 0 && hp.ffn_mult > 0, comm,
+             PETSC_ERR_ARG_OUTOFRANGE,
+             "-npo_train_width, _num_coarse, _num_heads and _ffn_mult must be positive");
+  PetscCheck(hp.width % hp.num_heads == 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "-npo_train_width %" PetscInt_FMT " is not divisible by -npo_train_num_heads "
+             "%" PetscInt_FMT,
+             hp.width, hp.num_heads);
+
+  // Memory, before anything is allocated: the samples and their targets (float32), the
+  // network with its gradients, Adam's two moments and the checkpoint's copies, and the
+  // activations autograd keeps for one batch (about three forward passes' worth, measured).
+  double   set_bytes = 0, act_bytes = 0;
+  PetscInt nmax = 0;
+  for (PetscInt g = 0; g < o->ngrids; g++) {
+    set_bytes += 2.0 * sizeof(float) * SamplesPerGrid(o) * (double)o->grids[g] * o->grids[g];
+    nmax = PetscMax(nmax, o->grids[g]);
   }
+  act_bytes          = 3.0 * NpoForwardBytes(&hp, o->batch, nmax, nmax);
+  const double bytes = set_bytes + act_bytes + 8.0 * sizeof(float) * NpoParameterCount(&hp);
+  char         what[512];
+  snprintf(what, sizeof(what),
+           "the training (%.4g samples on grids up to n = %" PetscInt_FMT
+           ": %s; batch %" PetscInt_FMT ": %s of activations; %.4g parameters)",
+           SamplesPerGrid(o) * (double)o->ngrids, nmax, NpoBytesText(set_bytes).c_str(), o->batch,
+           NpoBytesText(act_bytes).c_str(), NpoParameterCount(&hp));
+  PetscCall(NpoCheckMemory(comm, PETSC_ERR_ARG_OUTOFRANGE, bytes, what));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NpoTrainRunImpl(MPI_Comm comm, const NpoTrainOptions *o, NpoTrainHistory *h)
+{
+  PetscMPIInt size;
+  using clock = std::chrono::steady_clock;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCheck(size == 1, comm, PETSC_ERR_ARG_WRONG,
+             "npo_train runs on one process (got %d); use libtorch threads instead", size);
+  PetscCall(CheckOptions(comm, o));
+  const bool write = !o->evaluate && !o->no_output;
+  // The output must be writable now (a regular file or absent, in a writable folder), not
+  // after hours of training.
+  if (write) PetscCall(OutputPathCheck(comm, o->output, "-o"));
   PetscCall(NpoSetThreads(o->threads));
 
   // Training set.
@@ -534,7 +703,10 @@ PetscErrorCode NpoTrainRun(MPI_Comm comm, const NpoTrainOptions *o, NpoTrainHist
   long long start_epoch = 0, step = 0;
   double    elapsed0 = 0;
   if (o->resume[0]) {
-    PetscCall(ReadResume(comm, o, net, adam, &start_epoch, &step, h));
+    long long batches_per_epoch = 0;
+    for (const GridSet &set : sets)
+      batches_per_epoch += ((long long)set.kinds.size() + o->batch - 1) / o->batch;
+    PetscCall(ReadResume(comm, o, net, adam, batches_per_epoch, &start_epoch, &step, h));
     elapsed0 = h->elapsed.empty() ? 0 : h->elapsed.back();
     if (!o->quiet)
       PetscCall(
@@ -553,7 +725,8 @@ PetscErrorCode NpoTrainRun(MPI_Comm comm, const NpoTrainOptions *o, NpoTrainHist
   char         host[256] = "unknown";
   gethostname(host, sizeof(host) - 1);
 
-  auto run_start = clock::now();
+  auto      run_start    = clock::now();
+  long long last_written = 0; // epoch of the last checkpoint this run wrote
   for (long long e = start_epoch; e < last; e++) {
     const double lr = LearningRate(o, (PetscInt)e);
     for (auto &group : adam.param_groups()) group.options().set_lr(lr);
@@ -577,7 +750,8 @@ PetscErrorCode NpoTrainRun(MPI_Comm comm, const NpoTrainOptions *o, NpoTrainHist
     double sum_c = 0, sum_r = 0, sum_d = 0;
     long   cnt_c = 0, cnt_r = 0, cnt_d = 0;
     try {
-      for (auto &bt : batches) {
+      for (size_t ib = 0; ib < batches.size(); ib++) {
+        auto         &bt  = batches[ib];
         GridSet      &set = sets[bt.first];
         torch::Tensor idx = torch::tensor(bt.second, torch::kInt64);
         torch::Tensor v   = set.x.index_select(0, idx);
@@ -599,21 +773,40 @@ PetscErrorCode NpoTrainRun(MPI_Comm comm, const NpoTrainOptions *o, NpoTrainHist
         if (wc != 0 && nc > 0) loss = loss + wc * lc / (double)nc;
         if (wr != 0 && nr > 0) loss = loss + wr * lr_ / (double)nr;
         if (wd != 0) loss = loss + wd * ld / (double)nb;
+        const double vc = lc.item<double>(), vr = lr_.item<double>(), vd = ld.item<double>();
+        const double value = loss.item<double>();
+        // A non-finite loss stops the run before the step: nothing is written for it (the
+        // weights would be NaN); the checkpoint written last, if any, stays as it is.
+        if (!(std::isfinite(value) && std::isfinite(vc) && std::isfinite(vr) &&
+              std::isfinite(vd))) {
+          char kept[PETSC_MAX_PATH_LEN + 128] = "no checkpoint was written";
+          if (last_written > 0)
+            snprintf(kept, sizeof(kept), "%s keeps the checkpoint of epoch %lld", o->output,
+                     last_written);
+          SETERRQ(comm, PETSC_ERR_NOT_CONVERGED,
+                  "the training diverged: the loss is %s (condition %s, residual %s, data %s) in "
+                  "epoch %lld, batch %zu of %zu; lower -npo_train_lr or the loss weights (%s)",
+                  Num(value).c_str(), Num(vc / PetscMax(nc, 1)).c_str(),
+                  Num(vr / PetscMax(nr, 1)).c_str(), Num(vd / nb).c_str(), e + 1, ib + 1,
+                  batches.size(), kept);
+        }
         if (!o->evaluate) {
           adam.zero_grad();
           loss.backward();
           adam.step();
           step++;
         }
-        sum_c += lc.item<double>();
-        sum_r += lr_.item<double>();
-        sum_d += ld.item<double>();
+        sum_c += vc;
+        sum_r += vr;
+        sum_d += vd;
         cnt_c += nc;
         cnt_r += nr;
         cnt_d += nb;
       }
     } catch (const std::exception &ex) {
-      SETERRQ(comm, PETSC_ERR_LIB, "libtorch: %s", ex.what());
+      std::string          message;
+      const PetscErrorCode code = NpoExceptionToError(ex, &message);
+      SETERRQ(comm, code, "%s", message.c_str());
     }
     // Epoch losses: each term averaged over all its samples of the epoch.
     const double lc = cnt_c ? sum_c / cnt_c : 0, lrs = cnt_r ? sum_r / cnt_r : 0,
@@ -637,7 +830,7 @@ PetscErrorCode NpoTrainRun(MPI_Comm comm, const NpoTrainOptions *o, NpoTrainHist
                             FormatSeconds(elapsed).c_str(),
                             FormatSeconds(per * (double)(o->epochs - done)).c_str()));
     }
-    if (!o->evaluate && (done % o->checkpoint_every == 0 || done == last)) {
+    if (write && (done % o->checkpoint_every == 0 || done == last)) {
       char prov[2048];
       snprintf(prov, sizeof(prov),
                "trained by npo_train (libtorch %s) on %s: %s; epoch %lld of %" PetscInt_FMT
@@ -647,8 +840,18 @@ PetscErrorCode NpoTrainRun(MPI_Comm comm, const NpoTrainOptions *o, NpoTrainHist
                h->total.back(), lc, lrs, ld, elapsed, o->threads);
       PetscCall(WriteCheckpoint(comm, o, net, adam, done, step, h, prov));
       NpoNetTorchTrain(net, true);
+      last_written = done;
     }
   }
   h->wall = std::chrono::duration<double>(clock::now() - run_start).count();
+  PetscFunctionReturn(0);
+}
+
+} // namespace
+
+PetscErrorCode NpoTrainRun(MPI_Comm comm, const NpoTrainOptions *o, NpoTrainHistory *h)
+{
+  PetscFunctionBegin;
+  NpoCallCXX(comm, PetscCall(NpoTrainRunImpl(comm, o, h)));
   PetscFunctionReturn(0);
 }

@@ -49,6 +49,7 @@ typedef struct {
   PetscInt           input_grid; // input normalisation grid n0 (npo_net.h), 0 = unit norm
   PetscBool          evaluate;   // -npo_train_evaluate: only report the losses of the initial
                                  // network on the training set (no training, nothing written)
+  PetscBool no_output;           // train but write no checkpoint (npo_train_bench)
 } NpoTrainOptions;
 
 // One value per epoch done (resumed runs include the epochs of the run they continue).
@@ -67,6 +68,12 @@ PetscErrorCode NpoTrainOptionsDefault(NpoTrainOptions *opts);
 PetscErrorCode NpoTrainOptionsFromCommandLine(MPI_Comm comm, NpoTrainOptions *opts);
 // Builds the training set, trains, writes the checkpoint opts->output (atomically, every
 // checkpoint_every epochs and at the end) with the training state and history. One process.
-// Bad options (zero epochs, a batch larger than the set, an unwritable output, a resume file
-// of another run) raise PETSC_ERR_ARG_OUTOFRANGE / PETSC_ERR_FILE_OPEN / PETSC_ERR_ARG_WRONG.
+// Bad options (zero epochs, a batch larger than the set, a real option that is NaN, Inf or out
+// of its range, more threads than cores, a run too large for the memory, an output that is
+// not a regular file or not writable, a resume file of another run) raise
+// PETSC_ERR_ARG_OUTOFRANGE / PETSC_ERR_FILE_OPEN / PETSC_ERR_ARG_WRONG before any work; a
+// corrupt resume file (NaN weights, counters, Adam moments or history inconsistent)
+// PETSC_ERR_FILE_UNEXPECTED. A loss that becomes NaN or Inf stops the run with
+// PETSC_ERR_NOT_CONVERGED before the step: nothing is written for the diverged state, and the
+// checkpoint written last (at an earlier multiple of checkpoint_every), if any, is kept.
 PetscErrorCode NpoTrainRun(MPI_Comm comm, const NpoTrainOptions *opts, NpoTrainHistory *history);

@@ -28,6 +28,7 @@ static const char help[] =
 #include <string>
 #include <vector>
 
+#include "io/output_file.h"
 #include "preconditioners/npo/npo.h"
 #include "preconditioners/npo/npo_net.h"
 #include "preconditioners/npo/npo_spectrum.h"
@@ -162,7 +163,7 @@ static PetscErrorCode Timing(const char *checkpoint, PetscInt threads)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Run(MPI_Comm, ResultsFile *)
+static PetscErrorCode Tool(void)
 {
   char      checkpoint[PETSC_MAX_PATH_LEN] = "", out[PETSC_MAX_PATH_LEN] = "";
   PetscBool info = PETSC_FALSE, import = PETSC_FALSE, spectrum = PETSC_FALSE, timing = PETSC_FALSE;
@@ -184,6 +185,11 @@ static PetscErrorCode Run(MPI_Comm, ResultsFile *)
                                    NULL, 1));
   PetscOptionsEnd();
   PetscCheck(checkpoint[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "give -checkpoint FILE");
+  PetscCheck(threads <= NpoMaxThreads(), PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE,
+             "-threads %" PetscInt_FMT " exceeds the %" PetscInt_FMT " cores of this machine",
+             threads, NpoMaxThreads());
+  // The output must be a regular file or absent, in a writable folder (never /dev/null).
+  if (import) PetscCall(OutputPathCheck(PETSC_COMM_WORLD, out, "-import"));
   PetscCall(NpoSetThreads(threads));
   PetscCall(NpoNetLoad(PETSC_COMM_WORLD, checkpoint, &net));
   if (info || !(import || spectrum || timing)) PetscCall(PrintInfo(net));
@@ -191,6 +197,14 @@ static PetscErrorCode Run(MPI_Comm, ResultsFile *)
   if (spectrum) PetscCall(Spectrum(net));
   if (timing) PetscCall(Timing(checkpoint, threads));
   PetscCall(NpoNetDestroy(&net));
+  PetscFunctionReturn(0);
+}
+
+// A C++ exception anywhere (libtorch, the standard library) is one error line.
+static PetscErrorCode Run(MPI_Comm comm, ResultsFile *)
+{
+  PetscFunctionBeginUser;
+  NpoCallCXX(comm, PetscCall(Tool()));
   PetscFunctionReturn(0);
 }
 

@@ -28,9 +28,10 @@ static const char help[] =
     "  -npo_train_evaluate           only print the losses of the -npo_train_init network\n\n";
 
 #include "npo_training/npo_trainer.h"
+#include "preconditioners/npo/npo_net.h"
 #include "runtime/app.h"
 
-static PetscErrorCode Run(MPI_Comm, ResultsFile *)
+static PetscErrorCode Train(void)
 {
   NpoTrainOptions opts;
   NpoTrainHistory history;
@@ -51,6 +52,14 @@ static PetscErrorCode Run(MPI_Comm, ResultsFile *)
         opts.evaluate ? (opts.init[0] ? opts.init : "(initial network)") : opts.output,
         history.epoch.back(), history.total.back(), history.condition.back(),
         history.residual.back(), history.data.back(), history.setup, history.elapsed.back()));
+  PetscFunctionReturn(0);
+}
+
+// A C++ exception anywhere (libtorch, the standard library) is one error line.
+static PetscErrorCode Run(MPI_Comm comm, ResultsFile *)
+{
+  PetscFunctionBeginUser;
+  NpoCallCXX(comm, PetscCall(Train()));
   PetscFunctionReturn(0);
 }
 

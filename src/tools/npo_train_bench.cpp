@@ -12,20 +12,18 @@ static const char help[] =
     "  -bench_output FILE     JSON record (default results/bench_npo_train.json)\n"
     "  -npo_train_*           the training run to time (default: the reference's settings)\n\n";
 
-#include <unistd.h>
-
-#include <cstdio>
-#include <fstream>
 #include <sstream>
 #include <string>
 
+#include "io/output_file.h"
 #include "npo_training/npo_trainer.h"
+#include "preconditioners/npo/npo_net.h"
 #include "runtime/app.h"
 #include "runtime/run_metadata.h"
 
 #define NPO_REFERENCE_TRAINING_SECONDS 216.0 // the reference: 400 epochs on one CPU (docs/npo.md)
 
-static PetscErrorCode Run(MPI_Comm comm, ResultsFile *)
+static PetscErrorCode RunBench(MPI_Comm comm)
 {
   NpoTrainOptions opts;
   NpoTrainHistory h;
@@ -50,20 +48,19 @@ static PetscErrorCode Run(MPI_Comm comm, ResultsFile *)
   PetscCheck(epochs <= opts.epochs, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "-bench_epochs %" PetscInt_FMT " exceeds the run's -npo_train_epochs %" PetscInt_FMT,
              epochs, opts.epochs);
+  // The JSON record must be writable now, not after the timed run.
+  if (output[0]) PetscCall(OutputPathCheck(comm, output, "-bench_output"));
 
-  // The checkpoint goes to a scratch file; the run stops after `epochs` epochs.
-  PetscCall(
-      PetscSNPrintf(opts.output, sizeof(opts.output), "/tmp/npo_train_bench_%d.h5", (int)getpid()));
+  // The run stops after `epochs` epochs and writes no checkpoint.
   opts.stop_after       = epochs;
   opts.checkpoint_every = epochs;
   opts.quiet            = PETSC_TRUE;
+  opts.no_output        = PETSC_TRUE;
   PetscCall(PetscPrintf(comm,
                         "npo_train_bench: %" PetscInt_FMT " of %" PetscInt_FMT
                         " epochs, %" PetscInt_FMT " libtorch thread(s); %s\n",
                         epochs, opts.epochs, opts.threads, MachineDescription().c_str()));
-  PetscErrorCode ierr = NpoTrainRun(comm, &opts, &h);
-  (void)std::remove(opts.output);
-  PetscCall(ierr);
+  PetscCall(NpoTrainRun(comm, &opts, &h));
   PetscCheck((PetscInt)h.elapsed.size() == epochs, comm, PETSC_ERR_PLIB,
              "expected %" PetscInt_FMT " epochs, the run recorded %d", epochs,
              (int)h.elapsed.size());
@@ -82,9 +79,7 @@ static PetscErrorCode Run(MPI_Comm comm, ResultsFile *)
                         (int)h.num_samples, h.setup, first, per_epoch, epochs, opts.epochs,
                         estimate, ratio, NPO_REFERENCE_TRAINING_SECONDS));
 
-  PetscMPIInt rank;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (!rank && output[0]) {
+  if (output[0]) {
     std::ostringstream json;
     json << "{\n  \"machine\": \"" << MachineDescription() << "\",\n  \"threads\": " << opts.threads
          << ",\n  \"samples\": " << h.num_samples << ",\n  \"setup_seconds\": " << h.setup
@@ -93,11 +88,17 @@ static PetscErrorCode Run(MPI_Comm comm, ResultsFile *)
          << ",\n  \"estimated_seconds\": " << estimate
          << ",\n  \"reference_seconds\": " << NPO_REFERENCE_TRAINING_SECONDS
          << ",\n  \"over_reference\": " << ratio << "\n}\n";
-    std::ofstream f(output);
-    f << json.str();
-    PetscCheck(f.good(), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write %s", output);
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "  written to %s\n", output));
+    // Atomic: a full disk is an error and leaves no file (io/output_file.h).
+    PetscCall(TextFileWriteAtomic(comm, output, json.str()));
+    PetscCall(PetscPrintf(comm, "  written to %s\n", output));
   }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Run(MPI_Comm comm, ResultsFile *)
+{
+  PetscFunctionBeginUser;
+  NpoCallCXX(comm, PetscCall(RunBench(comm)));
   PetscFunctionReturn(0);
 }
 
