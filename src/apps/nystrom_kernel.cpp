@@ -20,6 +20,7 @@
 // The KSPs have the options prefixes plain_ and nys_ (e.g. -nys_ksp_view).
 #include <petscksp.h>
 
+#include <new>
 #include <vector>
 
 #include "kernel/kernel_problem.h"
@@ -131,7 +132,7 @@ static PetscErrorCode SolveNystrom(const KernelProblem *kp, PetscInt rank, Petsc
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Run(MPI_Comm comm, ResultsFile *)
+static PetscErrorCode RunKernel(MPI_Comm comm)
 {
   KernelOptions          opts;
   KernelProblem          kp;
@@ -216,6 +217,21 @@ static PetscErrorCode Run(MPI_Comm comm, ResultsFile *)
                           r.rank == spec.rank_theory ? "  (l of Theorem 5.1)" : ""));
   }
   PetscCall(KernelProblemDestroy(&kp));
+  PetscFunctionReturn(0);
+}
+
+// A C++ exception (std::bad_alloc of a container) is one error line, not a crash.
+static PetscErrorCode Run(MPI_Comm comm, ResultsFile *)
+{
+  PetscFunctionBeginUser;
+  try {
+    PetscCall(RunKernel(comm));
+  } catch (const std::bad_alloc &) {
+    SETERRQ(comm, PETSC_ERR_ARG_OUTOFRANGE,
+            "out of memory: the problem is too large for this machine");
+  } catch (const std::exception &e) {
+    SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s", e.what());
+  }
   PetscFunctionReturn(0);
 }
 

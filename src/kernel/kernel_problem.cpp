@@ -4,7 +4,13 @@
 #include <petscksp.h>
 #include <slepceps.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <fstream>
+#include <new>
+#include <sstream>
+#include <string>
 #include <vector>
 
 // One row per kernel: k as a function of the scaled distance r = |p - q| / lengthscale.
@@ -72,10 +78,14 @@ PetscErrorCode KernelOptionsFromCommandLine(MPI_Comm comm, KernelOptions *opts)
              "unknown kernel '%s' (known: %s)", opts->kernel, KernelListNames());
   PetscCheck(opts->n_points >= 2, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "-n_points must be at least 2, got %" PetscInt_FMT, opts->n_points);
-  PetscCheck(opts->lengthscale > 0.0, comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "-kernel_lengthscale must be positive, got %g", (double)opts->lengthscale);
-  PetscCheck(opts->mu > 0.0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-kernel_mu must be positive, got %g",
-             (double)opts->mu);
+  char got[64];
+  snprintf(got, sizeof(got), "%g", (double)opts->lengthscale); // PETSc's %g would append a '.'
+  PetscCheck(opts->lengthscale > 0.0 && std::isfinite((double)opts->lengthscale), comm,
+             PETSC_ERR_ARG_OUTOFRANGE,
+             "-kernel_lengthscale must be a finite positive number, got %s", got);
+  snprintf(got, sizeof(got), "%g", (double)opts->mu);
+  PetscCheck(opts->mu > 0.0 && std::isfinite((double)opts->mu), comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "-kernel_mu must be a finite positive number, got %s", got);
   PetscFunctionReturn(0);
 }
 
@@ -106,6 +116,56 @@ static PetscErrorCode KernelShellDestroy(Mat K)
   PetscFunctionReturn(0);
 }
 
+// Memory the processes of comm may still allocate (minimum over comm, collective):
+// MemAvailable of /proc/meminfo, else the physical memory not in use.
+static PetscErrorCode AvailableMemory(MPI_Comm comm, double *bytes)
+{
+  double        here = -1;
+  std::ifstream in("/proc/meminfo");
+  std::string   line;
+
+  PetscFunctionBeginUser;
+  while (here < 0 && std::getline(in, line))
+    if (line.compare(0, 13, "MemAvailable:") == 0) {
+      std::istringstream fields(line.substr(13));
+      double             kb = -1;
+      if (fields >> kb && kb >= 0) here = kb * 1024.0;
+    }
+  if (here < 0) {
+    const long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    here = pages > 0 && page > 0 ? (double)pages * (double)page : INFINITY;
+  }
+  PetscCallMPI(MPI_Allreduce(&here, bytes, 1, MPI_DOUBLE, MPI_MIN, comm));
+  PetscFunctionReturn(0);
+}
+
+static std::string GigabyteText(double bytes)
+{
+  char buf[64];
+  snprintf(buf, sizeof(buf), bytes >= 1e9 ? "%.3g GB" : "%.3g MB",
+           bytes >= 1e9 ? bytes / 1e9 : bytes / 1e6);
+  return buf;
+}
+
+PetscErrorCode KernelProblemCheckMemory(MPI_Comm comm, PetscInt n_points)
+{
+  double available;
+
+  PetscFunctionBeginUser;
+  // The dense K + mu I (spread over the ranks) and the copy of K that rank 0 hands to LAPACK
+  // for the eigenvalues: two N x N matrices of doubles, both on rank 0's machine when the
+  // ranks share it.
+  const double dense = (double)n_points * (double)n_points * sizeof(PetscScalar);
+  PetscCall(AvailableMemory(comm, &available));
+  PetscCheck(2.0 * dense <= available, comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "-n_points %" PetscInt_FMT ": the dense kernel matrix K + mu I and rank 0's copy of K "
+             "for its eigenvalues (N x N doubles, %s each) need about %s of memory, more than the "
+             "%s available on this machine",
+             n_points, GigabyteText(dense).c_str(), GigabyteText(2.0 * dense).c_str(),
+             GigabyteText(available).c_str());
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode KernelProblemCreate(MPI_Comm comm, const KernelOptions *opts, KernelProblem *kp)
 {
   const KernelEntry     *ker = FindKernel(opts->kernel);
@@ -118,6 +178,7 @@ PetscErrorCode KernelProblemCreate(MPI_Comm comm, const KernelOptions *opts, Ker
 
   PetscFunctionBeginUser;
   PetscCheck(ker, comm, PETSC_ERR_ARG_UNKNOWN_TYPE, "unknown kernel '%s'", opts->kernel);
+  PetscCall(KernelProblemCheckMemory(comm, N));
   PetscCall(PetscMemzero(kp, sizeof(*kp)));
   kp->opts = *opts;
 
@@ -186,49 +247,75 @@ PetscErrorCode KernelProblemDestroy(KernelProblem *kp)
   PetscFunctionReturn(0);
 }
 
+// Rank 0's part of KernelSpectrumCompute: all eigenvalues of K (syev), out = {lambda_max,
+// lambda_min, d_eff, kappa}.
+static PetscErrorCode KernelEigenvaluesOnRankZero(const KernelProblem *kp, PetscReal out[4])
+{
+  const KernelEntry       *ker = FindKernel(kp->opts.kernel);
+  const PetscInt           N   = kp->opts.n_points;
+  const PetscReal          mu  = kp->opts.mu;
+  std::vector<PetscScalar> K, work;
+  std::vector<PetscReal>   w;
+  PetscBLASInt             n, lwork = -1, info;
+  PetscScalar              query;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscBLASIntCast(N, &n));
+  try {
+    K.resize((size_t)N * N);
+    w.resize(N);
+  } catch (const std::exception &) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+            "-n_points %" PetscInt_FMT ": out of memory for the N x N copy of K", N);
+  }
+  for (PetscInt j = 0; j < N; j++)
+    for (PetscInt i = 0; i <= j; i++) { // upper triangle suffices for syev('U')
+      const PetscReal dx   = kp->points[2 * i] - kp->points[2 * j];
+      const PetscReal dy   = kp->points[2 * i + 1] - kp->points[2 * j + 1];
+      K[i + (size_t)j * N] = ker->k(PetscSqrtReal(dx * dx + dy * dy) / kp->opts.lengthscale);
+    }
+  PetscCallBLAS("LAPACKsyev",
+                LAPACKsyev_("N", "U", &n, K.data(), &n, w.data(), &query, &lwork, &info));
+  lwork = (PetscBLASInt)PetscRealPart(query);
+  try {
+    work.resize(lwork);
+  } catch (const std::exception &) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+            "-n_points %" PetscInt_FMT ": out of memory for LAPACK's workspace", N);
+  }
+  PetscCallBLAS("LAPACKsyev",
+                LAPACKsyev_("N", "U", &n, K.data(), &n, w.data(), work.data(), &lwork, &info));
+  PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK syev failed, info %d", (int)info);
+  // Ascending eigenvalues; K is PSD, so negative ones are rounding (clipped for d_eff).
+  for (PetscInt i = 0; i < N; i++) {
+    const PetscReal l = PetscMax(0.0, w[i]);
+    out[2] += l / (l + mu);
+  }
+  out[0] = w[N - 1];
+  out[1] = w[0];
+  out[3] = (w[N - 1] + mu) / (PetscMax(0.0, w[0]) + mu);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode KernelSpectrumCompute(const KernelProblem *kp, KernelSpectrum *s)
 {
-  const KernelEntry *ker = FindKernel(kp->opts.kernel);
-  const PetscInt     N   = kp->opts.n_points;
-  const PetscReal    mu  = kp->opts.mu;
-  MPI_Comm           comm;
-  PetscMPIInt        rank;
-  PetscReal          out[4] = {0, 0, 0, 0};
+  const PetscInt N = kp->opts.n_points;
+  MPI_Comm       comm;
+  PetscMPIInt    rank;
+  PetscReal      out[4] = {0, 0, 0, 0};
+  PetscErrorCode ierr   = 0;
+  int            failed;
 
   PetscFunctionBeginUser;
   PetscCall(PetscObjectGetComm((PetscObject)kp->A, &comm));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (!rank) {
-    std::vector<PetscScalar> K, work;
-    std::vector<PetscReal>   w;
-    PetscBLASInt             n, lwork = -1, info;
-    PetscScalar              query;
-
-    PetscCall(PetscBLASIntCast(N, &n));
-    PetscCallCXX(K.resize((size_t)N * N));
-    PetscCallCXX(w.resize(N));
-    for (PetscInt j = 0; j < N; j++)
-      for (PetscInt i = 0; i <= j; i++) { // upper triangle suffices for syev('U')
-        const PetscReal dx   = kp->points[2 * i] - kp->points[2 * j];
-        const PetscReal dy   = kp->points[2 * i + 1] - kp->points[2 * j + 1];
-        K[i + (size_t)j * N] = ker->k(PetscSqrtReal(dx * dx + dy * dy) / kp->opts.lengthscale);
-      }
-    PetscCallBLAS("LAPACKsyev",
-                  LAPACKsyev_("N", "U", &n, K.data(), &n, w.data(), &query, &lwork, &info));
-    lwork = (PetscBLASInt)PetscRealPart(query);
-    PetscCallCXX(work.resize(lwork));
-    PetscCallBLAS("LAPACKsyev",
-                  LAPACKsyev_("N", "U", &n, K.data(), &n, w.data(), work.data(), &lwork, &info));
-    PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK syev failed, info %d", (int)info);
-    // Ascending eigenvalues; K is PSD, so negative ones are rounding (clipped for d_eff).
-    for (PetscInt i = 0; i < N; i++) {
-      const PetscReal l = PetscMax(0.0, w[i]);
-      out[2] += l / (l + mu);
-    }
-    out[0] = w[N - 1];
-    out[1] = w[0];
-    out[3] = (w[N - 1] + mu) / (PetscMax(0.0, w[0]) + mu);
-  }
+  if (!rank) ierr = KernelEigenvaluesOnRankZero(kp, out);
+  // A failure on rank 0 (reported there) must not leave the other ranks in the broadcast:
+  // they raise the same code, without a second message (user errors print on rank 0 only).
+  failed = (int)ierr;
+  PetscCallMPI(MPI_Bcast(&failed, 1, MPI_INT, 0, comm));
+  if (!rank) PetscCall(ierr);
+  PetscCheck(!failed, comm, (PetscErrorCode)failed, "the eigenvalues of K failed on rank 0");
   PetscCallMPI(MPI_Bcast(out, 4, MPIU_REAL, 0, comm));
   s->lambda_max  = out[0];
   s->lambda_min  = out[1];

@@ -31,6 +31,10 @@ typedef struct {
 // Defaults: RBF, N = 2000, lengthscale 0.2, mu = 1e-2, seed 1. Reads -kernel_type, -n_points,
 // -kernel_lengthscale, -kernel_mu, -kernel_seed.
 PetscErrorCode KernelOptionsFromCommandLine(MPI_Comm comm, KernelOptions *opts);
+// Refuses (PETSC_ERR_ARG_OUTOFRANGE, with the estimate) before anything is allocated a size
+// whose dense matrices do not fit in the memory available (KernelProblemCheckMemory, which
+// KernelProblemCreate calls first).
+PetscErrorCode KernelProblemCheckMemory(MPI_Comm comm, PetscInt n_points);
 PetscErrorCode KernelProblemCreate(MPI_Comm comm, const KernelOptions *opts, KernelProblem *kp);
 PetscErrorCode KernelProblemDestroy(KernelProblem *kp);
 const char    *KernelListNames(void);
