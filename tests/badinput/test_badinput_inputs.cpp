@@ -353,10 +353,10 @@ TEST(RhsFileTypes, IntegerAndFloatDatasetsEqualDoubles)
 TEST(BadSize, GridBeyondIndexLimit)
 {
   for (int ranks : {1, 2}) {
-    for (const char *n : {"46342", "10000000000"})
-      if (ranks == 1 || n[1] == '6')
-        ExpectRefused("poisson_solve", std::string("-problem constant -methods jacobi -n ") + n,
-                      "so n <= 46340", ranks);
+    for (const std::string n : {"46342", "100000000", "10000000000"})
+      if (ranks == 1 || n == "46342")
+        ExpectRefused("poisson_solve", "-problem constant -methods jacobi -n " + n, "so n <= 46340",
+                      ranks);
     ExpectRefused("poisson_solve", "-problem constant -methods jacobi -n 12x",
                   "-n expects an integer", ranks);
   }
