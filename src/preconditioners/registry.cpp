@@ -6,6 +6,7 @@
 
 #include "preconditioners/hodlr/hodlr.h"
 #include "preconditioners/nystrom/nystrom.h"
+#include "preconditioners/vecchia/vecchia.h"
 
 #ifndef POISSON_PC_NPO_PLUGIN
 #define POISSON_PC_NPO_PLUGIN "libpoisson_pc_npo.so"
@@ -25,6 +26,8 @@ static const PCRegistryEntry pc_types[] = {
      "hierarchical off-diagonal low-rank approximate inverse"},
     {"npo", NULL, POISSON_PC_NPO_PLUGIN, "PCCreate_Npo", F, F, "libtorch " POISSON_LIBTORCH_VERSION,
      "neural preconditioning operator (a trained network)"},
+    {"vecchia", PCCreate_Vecchia, NULL, NULL, T, T, NULL,
+     "IC(0)-pattern Vecchia factor G^T D^-2 G fitted to the exact covariance or to snapshots"},
     // PETSc's own types, as the spectra tool must see them.
     {PCNONE, NULL, NULL, NULL, T, T, NULL, "identity"},
     {PCJACOBI, NULL, NULL, NULL, T, T, NULL, "diagonal scaling"},
