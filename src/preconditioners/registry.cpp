@@ -4,12 +4,16 @@
 
 #include <utility>
 
+#include "preconditioners/dst/dst.h"
 #include "preconditioners/hodlr/hodlr.h"
 #include "preconditioners/nystrom/nystrom.h"
 #include "preconditioners/vecchia/vecchia.h"
 
 #ifndef POISSON_PC_NPO_PLUGIN
 #define POISSON_PC_NPO_PLUGIN "libpoisson_pc_npo.so"
+#endif
+#ifndef POISSON_FFTW_VERSION
+#define POISSON_FFTW_VERSION "unknown"
 #endif
 #ifndef POISSON_LIBTORCH_VERSION
 #define POISSON_LIBTORCH_VERSION "unknown"
@@ -26,6 +30,8 @@ static const PCRegistryEntry pc_types[] = {
      "hierarchical off-diagonal low-rank approximate inverse"},
     {"npo", NULL, POISSON_PC_NPO_PLUGIN, "PCCreate_Npo", F, F, "libtorch " POISSON_LIBTORCH_VERSION,
      "neural preconditioning operator (a trained network)"},
+    {"dst", PCCreate_Dst, NULL, NULL, T, T, "FFTW " POISSON_FFTW_VERSION,
+     "2-D sine transform: exact inverse of the constant 5-point operator"},
     {"vecchia", PCCreate_Vecchia, NULL, NULL, T, T, NULL,
      "IC(0)-pattern Vecchia factor G^T D^-2 G fitted to the exact covariance or to snapshots"},
     // PETSc's own types, as the spectra tool must see them.

@@ -1,0 +1,350 @@
+// PC type "dst": A^{-1} for A = cx Dxx + cy Dyy + c0 I (Dxx = tridiag(-1, 2, -1) along grid
+// rows, Dyy along grid columns, homogeneous Dirichlet) by the 2-D sine transform.
+//
+// With S_n the DST-I matrix of size n, S_n[j][k] = 2 sin(pi (j+1)(k+1) / (n+1)) (FFTW's
+// RODFT00), S_n^2 = 2(n+1) I and S_n Dxx S_n^{-1} = diag(mu_k), mu_k = 4 sin^2((k+1) pi /
+// (2(n+1))). Hence, for a field X (rows x cols, natural order),
+//
+//   A^{-1} X = S_rows (S_rows X S_cols ./ Lambda) S_cols / (4 (rows+1)(cols+1)),
+//   Lambda[i][j] = cy mu_i(rows) + cx mu_j(cols) + c0,
+//
+// applied as: transform every grid row (local in the row layout), transpose, transform every
+// grid column, divide, transform every grid column, transpose back, transform every grid row
+// (core/grid_lines.h: the layouts and their VecScatter transposes). Four batches of 1-D FFTs and
+// two all-to-all transposes: O(N log N) flops, O(N) memory traffic, no rank holds the grid.
+//
+// Setup reads the operator (core/grid_lines.h, GridLinesFitStencil): its column at an interior
+// point gives cx, cy, c0, and a pseudo-random probe checks that the operator is exactly that
+// stencil (relative defect <= 1e-10). Then M = A^{-1} (to round-off). Otherwise (a variable
+// coefficient) M^{-1} = (c L_h)^{-1} with c from -pc_dst_scale; an operator that is not 5-point
+// at the probed point, or whose diagonal is unavailable for mean|harmonic, is one error.
+#include <fftw3.h>
+#include <petsc/private/pcimpl.h>
+#include <petsctime.h>
+
+#include <climits>
+#include <cstdlib>
+#include <vector>
+
+#include "core/grid_lines.h"
+#include "core/grid_shape.h"
+#include "preconditioners/dst/dst.h"
+
+#if defined(PETSC_USE_COMPLEX) || !defined(PETSC_USE_REAL_DOUBLE)
+#error "PC dst uses FFTW's real double-precision transforms: build PETSc with real doubles"
+#endif
+
+static const char *const scale_names[] = {"mean", "harmonic", "value"};
+
+typedef struct {
+  // settings
+  PCDstScaleType scale_type;
+  PetscReal      scale_value;
+  PetscInt       grid_width; // 0: from the DMDA / the operator
+  // built by PCSetUp
+  GridShape              shape;
+  GridLines              g;
+  PetscBool              lines;
+  fftw_plan              plan_rows, plan_cols; // in place on g.row / g.col
+  std::vector<PetscReal> lamx, lamy;           // cx mu_j + c0, cy mu_i
+  PCDstInfo              info;
+} PC_Dst;
+
+static void *DstAlloc(size_t bytes)
+{
+  return fftw_malloc(bytes);
+}
+
+static void DstFree(void *p)
+{
+  fftw_free(p);
+}
+
+static PetscErrorCode PCReset_Dst(PC pc)
+{
+  PC_Dst *d = (PC_Dst *)pc->data;
+
+  PetscFunctionBegin;
+  if (d->plan_rows) fftw_destroy_plan(d->plan_rows);
+  if (d->plan_cols) fftw_destroy_plan(d->plan_cols);
+  d->plan_rows = d->plan_cols = NULL;
+  if (d->lines) PetscCall(GridLinesDestroy(&d->g));
+  d->lines = PETSC_FALSE;
+  d->lamx.clear();
+  d->lamy.clear();
+  PetscCall(PetscMemzero(&d->info, sizeof(d->info)));
+  PetscFunctionReturn(0);
+}
+
+// howmany in-place DST-I of length n, contiguous, one after the other.
+static fftw_plan DstPlan(PetscInt n, PetscInt howmany, PetscScalar *a)
+{
+  int                 len  = (int)n;
+  const fftw_r2r_kind kind = FFTW_RODFT00;
+  if (howmany == 0) return NULL;
+  return fftw_plan_many_r2r(1, &len, (int)howmany, a, NULL, 1, len, a, NULL, 1, len, &kind,
+                            FFTW_ESTIMATE);
+}
+
+static PetscErrorCode PCSetUp_Dst(PC pc)
+{
+  PC_Dst        *d    = (PC_Dst *)pc->data;
+  MPI_Comm       comm = PetscObjectComm((PetscObject)pc);
+  Mat            P;
+  GridStencilFit fit;
+  PetscLogDouble t0, t1;
+  PetscInt       rows, cols;
+
+  PetscFunctionBegin;
+  PetscCall(PetscTime(&t0));
+  PetscCall(PCReset_Dst(pc));
+  PetscCall(PCGetOperators(pc, NULL, &P));
+  PetscCall(GridShapeFromPC(pc, d->grid_width, "-pc_dst_grid_width", &d->shape));
+  rows = d->shape.rows;
+  cols = d->shape.cols;
+  PetscCheck(rows <= INT_MAX && cols <= INT_MAX, comm, PETSC_ERR_ARG_SIZ,
+             "PC dst: grid lines longer than FFTW's int sizes");
+  PetscCall(GridLinesCreate(pc, &d->shape, DstAlloc, DstFree, &d->g));
+  d->lines = PETSC_TRUE;
+  PetscCall(GridLinesFitStencil(pc, &d->g, &fit));
+
+  PCDstInfo *in      = &d->info;
+  in->rows           = rows;
+  in->cols           = cols;
+  in->defect         = fit.defect;
+  in->exact          = fit.constant;
+  const PetscReal hx = 1.0 / (cols + 1), hy = 1.0 / (rows + 1);
+  if (d->scale_type == PC_DST_SCALE_VALUE) {
+    in->exact = PETSC_FALSE;
+    in->scale = d->scale_value;
+  } else if (!fit.constant) {
+    PetscBool available;
+    PetscReal dmin;
+    MatType   type;
+    PetscCheck(fit.five_point, comm, PETSC_ERR_ARG_INCOMP,
+               "PC dst: the operator is not a 5-point stencil on the %" PetscInt_FMT
+               " x %" PetscInt_FMT " grid (its column at grid point (%" PetscInt_FMT
+               ", %" PetscInt_FMT ") has entries outside it), so the sine transform cannot "
+               "diagonalise it; -pc_dst_scale <c> preconditions with c times the 5-point Laplacian",
+               rows, cols, fit.pi, fit.pj);
+    PetscCall(GridDiagonalCoefficient(P, rows, cols,
+                                      (PetscBool)(d->scale_type == PC_DST_SCALE_HARMONIC),
+                                      &available, &in->scale, &dmin));
+    PetscCall(MatGetType(P, &type));
+    PetscCheck(available, comm, PETSC_ERR_ARG_INCOMP,
+               "PC dst: the operator (%s) is not a constant-coefficient 5-point operator "
+               "(relative defect %.2e) and provides no diagonal for -pc_dst_scale %s; give "
+               "-pc_dst_scale <c>",
+               type, (double)fit.defect, scale_names[d->scale_type]);
+    PetscCheck(dmin > 0.0, comm, PETSC_ERR_ARG_INCOMP,
+               "PC dst: the operator has a nonpositive diagonal entry (%g): not a Poisson "
+               "operator; give -pc_dst_scale <c>",
+               (double)dmin);
+  }
+  if (in->exact) {
+    in->cx = fit.cx;
+    in->cy = fit.cy;
+    in->c0 = fit.c0;
+  } else {
+    in->cx = in->scale / (hx * hx);
+    in->cy = in->scale / (hy * hy);
+    in->c0 = 0.0;
+  }
+  d->lamx.resize(cols);
+  d->lamy.resize(rows);
+  for (PetscInt j = 0; j < cols; j++) d->lamx[j] = in->cx * GridD1Eigenvalue(cols, j) + in->c0;
+  for (PetscInt i = 0; i < rows; i++) d->lamy[i] = in->cy * GridD1Eigenvalue(rows, i);
+  PetscReal lmin = PETSC_MAX_REAL;
+  for (PetscReal a : {d->lamx.front(), d->lamx.back()})
+    for (PetscReal b : {d->lamy.front(), d->lamy.back()}) lmin = PetscMin(lmin, a + b);
+  PetscCheck(lmin > 0.0, comm, PETSC_ERR_ARG_INCOMP,
+             "PC dst: the operator %g Dxx + %g Dyy + %g I is not positive definite (eigenvalue "
+             "%g): the transform would divide by zero or change sign",
+             (double)in->cx, (double)in->cy, (double)in->c0, (double)lmin);
+
+  d->plan_rows = DstPlan(cols, d->g.nr, d->g.row);
+  d->plan_cols = DstPlan(rows, d->g.nc, d->g.col);
+  PetscCheck((d->plan_rows || !d->g.nr) && (d->plan_cols || !d->g.nc), PETSC_COMM_SELF,
+             PETSC_ERR_LIB, "PC dst: FFTW could not plan the transforms");
+  PetscCall(PetscTime(&t1));
+  in->setup_seconds = (PetscReal)(t1 - t0);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PCApply_Dst(PC pc, Vec x, Vec y)
+{
+  PC_Dst         *d = (PC_Dst *)pc->data;
+  GridLines      *g = &d->g;
+  const PetscReal scale =
+      1.0 / (4.0 * (PetscReal)(g->rows + 1) * (PetscReal)(g->cols + 1)); // S^2 = 2(n+1) per axis
+
+  PetscFunctionBegin;
+  PetscCall(GridLinesToRows(g, x));
+  if (d->plan_rows) fftw_execute(d->plan_rows);
+  PetscCall(GridLinesRowsToColumns(g));
+  if (d->plan_cols) fftw_execute(d->plan_cols);
+  for (PetscInt j = 0; j < g->nc; j++) {
+    PetscScalar    *c  = g->col + j * g->rows;
+    const PetscReal lx = d->lamx[g->c0 + j];
+    for (PetscInt i = 0; i < g->rows; i++) c[i] *= scale / (lx + d->lamy[i]);
+  }
+  if (d->plan_cols) fftw_execute(d->plan_cols);
+  PetscCall(GridLinesColumnsToRows(g));
+  if (d->plan_rows) fftw_execute(d->plan_rows);
+  PetscCall(GridLinesFromRows(g, y));
+  PetscCall(PetscLogFlops(5.0 * g->nc * g->rows));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PCView_Dst(PC pc, PetscViewer viewer)
+{
+  PC_Dst   *d = (PC_Dst *)pc->data;
+  PetscBool iascii;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &iascii));
+  if (!iascii) PetscFunctionReturn(0);
+  if (d->scale_type == PC_DST_SCALE_VALUE)
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  2-D sine transform (FFTW RODFT00), scale %g\n",
+                                     (double)d->scale_value));
+  else
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  2-D sine transform (FFTW RODFT00), scale %s\n",
+                                     scale_names[d->scale_type]));
+  if (!pc->setupcalled || !d->lines) PetscFunctionReturn(0);
+  const PCDstInfo *in = &d->info;
+  PetscCall(PetscViewerASCIIPrintf(viewer,
+                                   "  grid %" PetscInt_FMT " x %" PetscInt_FMT " (%s); %s\n",
+                                   in->rows, in->cols, d->shape.source, d->g.layout));
+  if (in->exact)
+    PetscCall(PetscViewerASCIIPrintf(viewer,
+                                     "  exact inverse of %.17g Dxx + %.17g Dyy + %g I (stencil "
+                                     "defect %.1e)\n",
+                                     (double)in->cx, (double)in->cy, (double)in->c0,
+                                     (double)in->defect));
+  else
+    PetscCall(PetscViewerASCIIPrintf(viewer,
+                                     "  preconditioner: inverse of %g times the 5-point Laplacian "
+                                     "(the operator's stencil defect is %.2e)\n",
+                                     (double)in->scale, (double)in->defect));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "  setup %.3f s\n", (double)in->setup_seconds));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PCSetFromOptions_Dst(PC pc, PetscOptionItems *PetscOptionsObject)
+{
+  PC_Dst   *d = (PC_Dst *)pc->data;
+  char      text[64];
+  PetscBool set;
+  MPI_Comm  comm  = PetscObjectComm((PetscObject)pc);
+  PetscInt  width = d->grid_width;
+
+  PetscFunctionBegin;
+  PetscOptionsHeadBegin(PetscOptionsObject, "2-D sine transform (DST-I) options");
+  if (d->scale_type == PC_DST_SCALE_VALUE)
+    PetscCall(PetscSNPrintf(text, sizeof(text), "%.17g", (double)d->scale_value));
+  else
+    PetscCall(PetscStrncpy(text, scale_names[d->scale_type], sizeof(text)));
+  PetscCall(PetscOptionsString("-pc_dst_scale",
+                               "Variable coefficient: precondition with c times the Laplacian, "
+                               "c = mean|harmonic (of the operator's diagonal)|<value>",
+                               "PCDstSetScale", text, text, sizeof(text), &set));
+  if (set) {
+    PetscBool mean, harmonic;
+    PetscCall(PetscStrcmp(text, "mean", &mean));
+    PetscCall(PetscStrcmp(text, "harmonic", &harmonic));
+    if (mean)
+      PetscCall(PCDstSetScale(pc, PC_DST_SCALE_MEAN, 0.0));
+    else if (harmonic)
+      PetscCall(PCDstSetScale(pc, PC_DST_SCALE_HARMONIC, 0.0));
+    else {
+      char     *end;
+      PetscReal v = (PetscReal)strtod(text, &end);
+      PetscCheck(end != text && *end == '\0' && PetscIsNormalReal(v) && v > 0.0, comm,
+                 PETSC_ERR_ARG_OUTOFRANGE,
+                 "PC dst: -pc_dst_scale must be mean, harmonic or a positive number, got '%s'",
+                 text);
+      PetscCall(PCDstSetScale(pc, PC_DST_SCALE_VALUE, v));
+    }
+  }
+  PetscCall(PetscOptionsInt("-pc_dst_grid_width",
+                            "Grid width (fast index) when the operator has no DMDA (0: infer)",
+                            "PCDst", width, &width, NULL));
+  PetscCheck(width >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "PC dst: -pc_dst_grid_width must be >= 0, got %" PetscInt_FMT, width);
+  if (width != d->grid_width) pc->setupcalled = 0;
+  d->grid_width = width;
+  PetscOptionsHeadEnd();
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PCDstSetScale_Dst(PC pc, PCDstScaleType type, PetscReal value)
+{
+  PC_Dst *d = (PC_Dst *)pc->data;
+
+  PetscFunctionBegin;
+  PetscCheck(type != PC_DST_SCALE_VALUE || (PetscIsNormalReal(value) && value > 0.0),
+             PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE,
+             "PC dst: the scale must be a positive number, got %g", (double)value);
+  if (type != d->scale_type || value != d->scale_value) pc->setupcalled = 0;
+  d->scale_type  = type;
+  d->scale_value = type == PC_DST_SCALE_VALUE ? value : 0.0;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PCDstGetInfo_Dst(PC pc, PCDstInfo *info)
+{
+  PC_Dst *d = (PC_Dst *)pc->data;
+
+  PetscFunctionBegin;
+  PetscCheck(d->lines, PetscObjectComm((PetscObject)pc), PETSC_ERR_ORDER,
+             "PC dst: call PCSetUp() first");
+  *info = d->info;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PCDestroy_Dst(PC pc)
+{
+  PetscFunctionBegin;
+  PetscCall(PCReset_Dst(pc));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCDstSetScale_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCDstGetInfo_C", NULL));
+  delete (PC_Dst *)pc->data;
+  pc->data = NULL;
+  PetscFunctionReturn(0);
+}
+
+PETSC_EXTERN PetscErrorCode PCCreate_Dst(PC pc)
+{
+  PC_Dst *d = new PC_Dst();
+
+  PetscFunctionBegin;
+  d->scale_type = PC_DST_SCALE_MEAN;
+  pc->data      = (void *)d;
+
+  pc->ops->setup          = PCSetUp_Dst;
+  pc->ops->apply          = PCApply_Dst;
+  pc->ops->applytranspose = PCApply_Dst; // symmetric
+  pc->ops->view           = PCView_Dst;
+  pc->ops->setfromoptions = PCSetFromOptions_Dst;
+  pc->ops->reset          = PCReset_Dst;
+  pc->ops->destroy        = PCDestroy_Dst;
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCDstSetScale_C", PCDstSetScale_Dst));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCDstGetInfo_C", PCDstGetInfo_Dst));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PCDstSetScale(PC pc, PCDstScaleType type, PetscReal value)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscTryMethod(pc, "PCDstSetScale_C", (PC, PCDstScaleType, PetscReal), (pc, type, value));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PCDstGetInfo(PC pc, PCDstInfo *info)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCDstGetInfo_C", (PC, PCDstInfo *), (pc, info));
+  PetscFunctionReturn(0);
+}
