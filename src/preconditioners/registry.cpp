@@ -7,6 +7,7 @@
 #include "preconditioners/dst/dst.h"
 #include "preconditioners/hodlr/hodlr.h"
 #include "preconditioners/nystrom/nystrom.h"
+#include "preconditioners/twolevel/twolevel.h"
 #include "preconditioners/vecchia/vecchia.h"
 
 #ifndef POISSON_PC_NPO_PLUGIN
@@ -32,6 +33,8 @@ static const PCRegistryEntry pc_types[] = {
      "neural preconditioning operator (a trained network)"},
     {"dst", PCCreate_Dst, NULL, NULL, T, T, "FFTW " POISSON_FFTW_VERSION,
      "2-D sine transform: exact inverse of the constant 5-point operator"},
+    {"twolevel", PCCreate_Twolevel, NULL, NULL, T, T, NULL,
+     "fine PC + exact Galerkin coarse correction (blocks/bilinear; additive, two-grid)"},
     {"vecchia", PCCreate_Vecchia, NULL, NULL, T, T, NULL,
      "IC(0)-pattern Vecchia factor G^T D^-2 G fitted to the exact covariance or to snapshots"},
     // PETSc's own types, as the spectra tool must see them.
