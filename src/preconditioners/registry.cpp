@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "preconditioners/adi/adi.h"
 #include "preconditioners/dst/dst.h"
 #include "preconditioners/hodlr/hodlr.h"
 #include "preconditioners/nystrom/nystrom.h"
@@ -33,6 +34,8 @@ static const PCRegistryEntry pc_types[] = {
      "neural preconditioning operator (a trained network)"},
     {"dst", PCCreate_Dst, NULL, NULL, T, T, "FFTW " POISSON_FFTW_VERSION,
      "2-D sine transform: exact inverse of the constant 5-point operator"},
+    {"adi", PCCreate_Adi, NULL, NULL, T, T, NULL,
+     "Peaceman-Rachford ADI: tridiagonal solves along grid rows, then columns"},
     {"twolevel", PCCreate_Twolevel, NULL, NULL, T, T, NULL,
      "fine PC + exact Galerkin coarse correction (blocks/bilinear; additive, two-grid)"},
     {"vecchia", PCCreate_Vecchia, NULL, NULL, T, T, NULL,
