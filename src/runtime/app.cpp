@@ -11,6 +11,7 @@
 #include "core/program_name.h"
 #include "core/temp_files.h"
 
+#include "krylov/sd/sd.h"
 #include "preconditioners/registry.h"
 
 PetscBool PoissonIsUserError(PetscErrorCode code)
@@ -100,6 +101,7 @@ PetscErrorCode PoissonInitialize(int *argc, char ***argv, const char *help)
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   PetscCall(PetscPushErrorHandler(PoissonErrorHandler, NULL));
   PetscCall(PCRegistryRegisterAll());
+  PetscCall(KSPRegisterSD());
   return 0;
 }
 
