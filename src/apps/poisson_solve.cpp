@@ -69,8 +69,8 @@ static PetscErrorCode RunOptionsFromCommandLine(MPI_Comm comm, RunOptions *ro)
   PetscCall(PetscStrncpy(ro->output, "results/canonical.h5", sizeof(ro->output)));
   ro->compare_direct = PETSC_FALSE;
   PetscOptionsBegin(comm, NULL, "poisson_solve options", NULL);
-  const std::string problem_help = std::string("Problems to solve, comma-separated (") +
-                                   ProblemListNames() + ")";
+  const std::string problem_help =
+      std::string("Problems to solve, comma-separated (") + ProblemListNames() + ")";
   PetscCall(PetscOptionsString("-problem", problem_help.c_str(), NULL, problems, problems,
                                sizeof(problems), NULL));
   PetscCall(PetscOptionsString("-methods", "Methods (comma-separated names of -methods_dir files)",
@@ -123,6 +123,12 @@ static PetscErrorCode WriteSolve(ResultsFile *rf, const Problem *p, const SolveR
   PetscCall(ResultsFileWriteString(rf, group, "pc_type", r->pc_type));
   PetscCall(ResultsFileWriteString(rf, group, "options", r->options));
   PetscCall(ResultsFileWriteString(rf, group, "ksp_view", r->ksp_view));
+  if (r->error_test) { // -ksp_converged_error: the error criterion's history and last value
+    PetscCall(
+        ResultsFileWriteArray(rf, group, "error_history", rank ? 0 : r->nerror, r->error_history));
+    PetscCall(ResultsFileWriteReal(rf, group, "final_relerror", r->final_relerror));
+    PetscCall(ResultsFileWriteString(rf, group, "error_norm", r->error_norm));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -148,6 +154,9 @@ static PetscErrorCode PrintRow(MPI_Comm comm, const SolveRecord *r)
   if (r->direct_relerror >= 0)
     PetscCall(PetscPrintf(comm, "%-14s relative error against the direct solve: %.3e\n", "",
                           (double)r->direct_relerror));
+  if (r->error_test)
+    PetscCall(PetscPrintf(comm, "%-14s stopped on the relative %s-norm error: %.3e\n", "",
+                          r->error_norm, (double)r->final_relerror));
   PetscFunctionReturn(0);
 }
 
@@ -187,6 +196,16 @@ static PetscErrorCode RunStudy(MPI_Comm comm, ResultsFile *rf)
     PetscCall(PrintStudyHelp(comm, &ro));
     PetscCall(MethodFreeUserOptions());
     PetscFunctionReturn(0);
+  }
+  // -<method>_ksp_converged_error needs a direct solve of every problem: check that it is
+  // possible before any work (SolveRun checks again, for the runs of other programs).
+  for (const std::string &pname : ro.problems) {
+    ProblemOptions popts;
+    PetscCall(ProblemOptionsFromCommandLine(comm, pname.c_str(), &popts));
+    for (const std::string &m : ro.methods) {
+      if (!m.empty()) PetscCall(MethodLoad(comm, ro.methods_dir, m.c_str()));
+      PetscCall(SolveCheckErrorTest(comm, m.empty() ? "" : (m + "_").c_str(), popts.n));
+    }
   }
   PetscCall(ResultsFileOpen(comm, ro.output, rf));
   PetscCall(ResultsFileWriteRunMetadata(rf, "poisson_solve", ro.problems, ro.methods));

@@ -2,7 +2,12 @@
 
 #include <petsc/private/kspimpl.h> // normsupporttable: which norms a KSP type can monitor
 
+#include <unistd.h>
+
+#include <cmath>
+
 #include "core/view_text.h"
+#include "krylov/error_test/error_test.h"
 #include "solve/method.h"
 #include "solve/protocol.h"
 
@@ -73,22 +78,101 @@ static PetscErrorCode HistoryGrow(KSP ksp, PetscInt, PetscReal, void *ctx)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode DirectSolution(const Problem *p, Vec x_direct)
+// x* is kept with b under this name (PetscObjectCompose), one factorization per problem.
+#define POISSON_DIRECT_SOLUTION_KEY "poisson_direct_solution"
+
+// Estimated bytes of the sparse Cholesky factor of the n x n 5-point operator under nested
+// dissection: nnz(L) ~ 31/8 N log2(N) = 7.75 N log2(n) entries at ~12 bytes (value and index).
+static double DirectFactorBytes(PetscInt n)
 {
-  KSP ksp;
-  PC  pc;
+  const double N = (double)n * (double)n;
+  return 93.0 * N * PetscMax(1.0, std::log2((double)n));
+}
+
+PetscErrorCode SolveCheckErrorTest(MPI_Comm comm, const char *prefix, PetscInt n)
+{
+  PetscBool   on = PETSC_FALSE, mumps = PETSC_FALSE, found_type = PETSC_FALSE;
+  PetscMPIInt size, node_size;
+  MPI_Comm    node;
+  double      ratio = 0.0, sizes[2];
 
   PetscFunctionBeginUser;
-  PetscCall(KSPCreate(PetscObjectComm((PetscObject)p->A), &ksp));
+  PetscCall(PetscOptionsGetBool(NULL, prefix, "-ksp_converged_error", &on, NULL));
+  if (!on) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(MatSolverTypeGet(MATSOLVERMUMPS, size > 1 ? MATMPIAIJ : MATSEQAIJ, MAT_FACTOR_CHOLESKY,
+                             &found_type, &mumps, NULL));
+  PetscCheck(mumps || size == 1, comm, PETSC_ERR_ARG_INCOMP,
+             "-%sksp_converged_error needs x* from a direct solve, and this PETSc has no "
+             "parallel direct solver (MUMPS) for %d ranks: run on one rank or without "
+             "-%sksp_converged_error",
+             prefix, (int)size, prefix);
+  // The factor is shared by the ranks (MUMPS distributes it); the node with the least room
+  // per rank decides, as in ProblemCheckSize.
+  PetscCallMPI(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+  PetscCallMPI(MPI_Comm_size(node, &node_size));
+  PetscCallMPI(MPI_Comm_free(&node));
+  const double pages = (double)sysconf(_SC_PHYS_PAGES), page = (double)sysconf(_SC_PAGESIZE);
+  const double have = pages > 0 && page > 0 ? pages * page : 0.0; // 0: unknown, no check
+  const double need = DirectFactorBytes(n) * node_size / size;
+  if (have > 0) ratio = need / have;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ratio, 1, MPI_DOUBLE, MPI_MAX, comm));
+  sizes[0] = need;
+  sizes[1] = have;
+  PetscCallMPI(MPI_Bcast(sizes, 2, MPI_DOUBLE, 0, comm));
+  PetscCheck(ratio <= 1.0, comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "-%sksp_converged_error needs x* from a direct solve, but the Cholesky factor of "
+             "n = %" PetscInt_FMT " (N = %.4g unknowns) needs about %.1f GiB on one node "
+             "(nested dissection estimate, shared by the ranks) and the node has %.1f GiB: "
+             "use a smaller n, more nodes, or the residual criterion",
+             prefix, n, (double)n * (double)n, sizes[0] / 1073741824.0, sizes[1] / 1073741824.0);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SolveDirectSolution(const Problem *p, Vec *xstar)
+{
+  MPI_Comm           comm = PetscObjectComm((PetscObject)p->A);
+  PetscObject        cached;
+  KSP                ksp;
+  PC                 pc;
+  Vec                x;
+  PetscBool          mumps;
+  PetscMPIInt        size;
+  KSPConvergedReason reason;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscObjectQuery((PetscObject)p->b, POISSON_DIRECT_SOLUTION_KEY, &cached));
+  if (cached) {
+    *xstar = (Vec)cached;
+    PetscFunctionReturn(0);
+  }
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(MatGetFactorAvailable(p->A, MATSOLVERMUMPS, MAT_FACTOR_CHOLESKY, &mumps));
+  PetscCheck(mumps || size == 1, comm, PETSC_ERR_ARG_INCOMP,
+             "no parallel direct solver (MUMPS) in this PETSc: the direct solution x* needs one "
+             "rank");
+  PetscCall(VecDuplicate(p->b, &x));
+  PetscCall(PetscObjectSetName((PetscObject)x, "direct_solution"));
+  PetscCall(KSPCreate(comm, &ksp));
   PetscCall(KSPSetOptionsPrefix(ksp, "direct_"));
   PetscCall(KSPSetOperators(ksp, p->A, p->A));
   PetscCall(KSPSetType(ksp, KSPPREONLY));
   PetscCall(KSPGetPC(ksp, &pc));
   PetscCall(PCSetType(pc, PCCHOLESKY));
-  PetscCall(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+  PetscCall(PCFactorSetMatSolverType(pc, mumps ? MATSOLVERMUMPS : MATSOLVERPETSC));
   PetscCall(KSPSetFromOptions(ksp));
-  PetscCall(KSPSolve(ksp, p->b, x_direct));
+  PetscCall(KSPSolve(ksp, p->b, x));
+  PetscCall(KSPGetConvergedReason(ksp, &reason));
   PetscCall(KSPDestroy(&ksp));
+  if (reason < 0) PetscCall(VecDestroy(&x));
+  PetscCheck(reason >= 0, comm, PETSC_ERR_NOT_CONVERGED,
+             "the direct solve for x* failed (%s): no error-based stopping or direct comparison "
+             "is possible for this problem",
+             KSPConvergedReasons[reason]);
+  PetscCall(PetscObjectCompose((PetscObject)p->b, POISSON_DIRECT_SOLUTION_KEY, (PetscObject)x));
+  PetscCall(VecDestroy(&x)); // b holds it now
+  PetscCall(PetscObjectQuery((PetscObject)p->b, POISSON_DIRECT_SOLUTION_KEY, &cached));
+  *xstar = (Vec)cached;
   PetscFunctionReturn(0);
 }
 
@@ -110,6 +194,7 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
   PetscCall(PetscMemzero(rec, sizeof(*rec)));
   PetscCall(PetscStrncpy(rec->method, method, sizeof(rec->method)));
   rec->direct_relerror = -1.0;
+  rec->final_relerror  = -1.0;
   PetscCall(MethodStage(method, "setup", &stage_setup));
   PetscCall(MethodStage(method, "solve", &stage_solve));
 
@@ -121,6 +206,19 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
   PetscCall(KSPSetSolveProtocol(ksp));
   PetscCall(KSPSetFromOptions(ksp));
   PetscCall(FallBackFromUnsupportedNorm(ksp));
+  // Error-based stopping (-ksp_converged_error): x* by one direct solve per problem, done
+  // here, before the timed set-up and solve.
+  {
+    KSPErrorNorm norm;
+    PetscCall(KSPErrorTestFromOptions(ksp, &rec->error_test, &norm));
+    if (rec->error_test) {
+      Vec xstar;
+      PetscCall(SolveCheckErrorTest(comm, prefix, p->opts.n));
+      PetscCall(SolveDirectSolution(p, &xstar));
+      PetscCall(KSPSetConvergenceTestError(ksp, xstar, p->Aop, norm));
+      PetscCall(PetscStrncpy(rec->error_norm, KSPErrorNorms[norm], sizeof(rec->error_norm)));
+    }
+  }
   PetscCall(KSPGetTolerances(ksp, NULL, NULL, NULL, &max_it));
   // PETSc takes -ksp_max_it -1 (PETSC_DECIDE) and then runs one iteration with no history.
   PetscCheck(max_it >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
@@ -170,6 +268,15 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
     for (PetscInt k = 0; k < nh; k++) rec->history[k] = h[k] / h0;
     rec->final_relres = nh ? rec->history[nh - 1] : 1.0;
   }
+  if (rec->error_test) {
+    const PetscReal *e;
+    PetscInt         ne;
+    PetscCall(KSPGetErrorHistory(ksp, &e, &ne));
+    rec->nerror = ne;
+    PetscCall(PetscMalloc1(PetscMax(ne, 1), &rec->error_history));
+    PetscCall(PetscArraycpy(rec->error_history, e, ne));
+    rec->final_relerror = ne ? e[ne - 1] : -1.0;
+  }
   {
     Vec r;
     PetscCall(VecDuplicate(p->b, &r));
@@ -179,9 +286,10 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
     rec->true_relres /= bnorm;
     if (compare_direct) {
       PetscReal xnorm;
-      PetscCall(DirectSolution(p, r));
-      PetscCall(VecNorm(r, NORM_2, &xnorm));
-      PetscCall(VecAXPY(r, -1.0, rec->x));
+      Vec       xstar;
+      PetscCall(SolveDirectSolution(p, &xstar));
+      PetscCall(VecNorm(xstar, NORM_2, &xnorm));
+      PetscCall(VecWAXPY(r, -1.0, rec->x, xstar));
       PetscCall(VecNorm(r, NORM_2, &rec->direct_relerror));
       rec->direct_relerror /= xnorm;
     }
@@ -198,6 +306,7 @@ PetscErrorCode SolveRecordDestroy(SolveRecord *rec)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscFree(rec->history));
+  PetscCall(PetscFree(rec->error_history));
   PetscCall(PetscFree(rec->ksp_view));
   PetscCall(PetscFree(rec->options));
   PetscCall(VecDestroy(&rec->x));

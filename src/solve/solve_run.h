@@ -20,12 +20,31 @@ typedef struct {
   Vec                x;
   char              *ksp_view; // KSPView() text
   char              *options;  // the options this method's KSP read, prefix removed
+  // Error-based stopping (-ksp_converged_error): the stopping criterion and the iteration
+  // count are the error's; error_test is false, nerror 0 and final_relerror -1 when it is off.
+  PetscBool  error_test;
+  char       error_norm[4]; // "2" or "A"
+  PetscInt   nerror;
+  PetscReal *error_history;  // ||x_k - x*|| / ||x*||, k = 0 .. iterations
+  PetscReal  final_relerror; // last entry of error_history
 } SolveRecord;
 
 // prefix is "<method>_" for a named method, "" for plain unprefixed options.
 PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix,
                         PetscBool compare_direct, SolveRecord *rec);
 PetscErrorCode SolveRecordDestroy(SolveRecord *rec);
+
+// x* of the problem by a sparse direct solve (MUMPS Cholesky; PETSc's own Cholesky on one
+// rank when MUMPS is missing), computed on the first call and kept with the problem's b
+// (PetscObjectCompose), so every method of a run shares one factorization. Borrowed.
+PetscErrorCode SolveDirectSolution(const Problem *p, Vec *xstar);
+
+// Whether the method with options prefix `prefix` asks for -ksp_converged_error, and if so
+// whether a direct solve of an n x n problem is possible on comm: a parallel direct solver
+// (MUMPS) when there are several ranks, and an estimated Cholesky factor (nested dissection,
+// ~93 N log2(n) bytes) that fits the memory of the nodes. Any failure is one user error.
+// Cheap: call it for every method before any work.
+PetscErrorCode SolveCheckErrorTest(MPI_Comm comm, const char *prefix, PetscInt n);
 
 // "converged" or the KSPConvergedReason name, e.g. "DIVERGED_ITS".
 const char *SolveStatus(const SolveRecord *rec);

@@ -91,14 +91,14 @@ PetscErrorCode ErrorPropagationMult(Mat E, Vec x, Vec y)
   PetscFunctionReturn(0);
 }
 
-// rho(I - CA): the largest-magnitude eigenvalue of E, nonsymmetric Krylov-Schur.
-PetscErrorCode IterationRadius(PC pc, Mat A, PetscReal *rho)
+// One eigenvalue of E = I - CA (nonsymmetric Krylov-Schur, SLEPc): the one `which` selects.
+PetscErrorCode ErrorPropagationEigenvalue(PC pc, Mat A, EPSWhich which, PetscScalar *kr,
+                                          PetscScalar *ki)
 {
   ErrorPropagation ctx = {pc, A, NULL};
   PetscInt         nloc, N, nconv;
   Mat              E;
   EPS              eps;
-  PetscScalar      kr, ki;
 
   PetscFunctionBeginUser;
   PetscCall(MatCreateVecs(A, &ctx.t, NULL));
@@ -109,18 +109,28 @@ PetscErrorCode IterationRadius(PC pc, Mat A, PetscReal *rho)
   PetscCall(EPSCreate(PetscObjectComm((PetscObject)A), &eps));
   PetscCall(EPSSetOperators(eps, E, NULL));
   PetscCall(EPSSetProblemType(eps, EPS_NHEP));
-  PetscCall(EPSSetWhichEigenpairs(eps, EPS_LARGEST_MAGNITUDE));
+  PetscCall(EPSSetWhichEigenpairs(eps, which));
   PetscCall(EPSSetDimensions(eps, 1, 40, PETSC_DEFAULT));
   PetscCall(EPSSetTolerances(eps, 1e-10, 5000));
   PetscCall(EPSSolve(eps));
   PetscCall(EPSGetConverged(eps, &nconv));
   PetscCheck(nconv >= 1, PETSC_COMM_WORLD, PETSC_ERR_CONV_FAILED, "no eigenvalue of E converged");
-  PetscCall(EPSGetEigenvalue(eps, 0, &kr, &ki));
-  *rho =
-      PetscSqrtReal(PetscRealPart(kr) * PetscRealPart(kr) + PetscRealPart(ki) * PetscRealPart(ki));
+  PetscCall(EPSGetEigenvalue(eps, 0, kr, ki));
   PetscCall(EPSDestroy(&eps));
   PetscCall(MatDestroy(&E));
   PetscCall(VecDestroy(&ctx.t));
+  PetscFunctionReturn(0);
+}
+
+// rho(I - CA): the largest-magnitude eigenvalue of E.
+PetscErrorCode IterationRadius(PC pc, Mat A, PetscReal *rho)
+{
+  PetscScalar kr, ki;
+
+  PetscFunctionBeginUser;
+  PetscCall(ErrorPropagationEigenvalue(pc, A, EPS_LARGEST_MAGNITUDE, &kr, &ki));
+  *rho =
+      PetscSqrtReal(PetscRealPart(kr) * PetscRealPart(kr) + PetscRealPart(ki) * PetscRealPart(ki));
   PetscFunctionReturn(0);
 }
 
@@ -297,6 +307,37 @@ TEST(TwolevelTwoGrid, ProcessGrid)
   ClearOptions();
   ASSERT_EQ(0, IterationRadius(pc, t.p.A, &rho));
   EXPECT_NEAR(rho, 0.357104, 1e-5);
+  PCDestroy(&pc);
+}
+
+// Additive two-level of report 12 item 8: C_0 = 0.8 D^{-1} + Z_blk A_c^{-1} Z_blk^T has real
+// spectrum mu (C_0 is SPD); theta = 2/(mu_min + mu_max) = 1.0919 (reference), the value
+// rich_additive_blocks.opts carries, and rho(I - theta C_0 A) = (mu_max - mu_min)/(mu_max +
+// mu_min). mu_min and mu_max are 1 - the largest and smallest real eigenvalues of I - C_0 A.
+TEST(TwolevelAdditive, OptimalTheta)
+{
+  TestProblem t("constant", 32);
+  PC          pc;
+  PetscScalar hi, lo, ki;
+  PetscReal   rho;
+  ASSERT_EQ(0, CreateTwolevel(t.p.A, "-tl_pc_twolevel_omega 0.8", &pc));
+  ClearOptions();
+  ASSERT_EQ(0, ErrorPropagationEigenvalue(pc, t.p.A, EPS_LARGEST_REAL, &hi, &ki));
+  ASSERT_EQ(0, ErrorPropagationEigenvalue(pc, t.p.A, EPS_SMALLEST_REAL, &lo, &ki));
+  const double mu_min = 1.0 - PetscRealPart(hi), mu_max = 1.0 - PetscRealPart(lo);
+  const double theta = 2.0 / (mu_min + mu_max), rho_opt = (mu_max - mu_min) / (mu_max + mu_min);
+  PetscPrintf(PETSC_COMM_WORLD,
+              "additive blocks, omega 0.8: mu in [%.6f, %.6f], theta* = %.6f, rho = %.6f\n", mu_min,
+              mu_max, theta, rho_opt);
+  EXPECT_NEAR(theta, 1.0919, 5e-5);
+  PCDestroy(&pc);
+  // With the method file's theta = 1.0919 the radius is the optimal one to rounding of theta.
+  ASSERT_EQ(0,
+            CreateTwolevel(t.p.A, "-tl_pc_twolevel_omega 0.8 -tl_pc_twolevel_theta 1.0919", &pc));
+  ClearOptions();
+  ASSERT_EQ(0, IterationRadius(pc, t.p.A, &rho));
+  PetscPrintf(PETSC_COMM_WORLD, "additive blocks, theta 1.0919: rho(I - CA) = %.6f\n", (double)rho);
+  EXPECT_NEAR(rho, rho_opt, 1e-4);
   PCDestroy(&pc);
 }
 
