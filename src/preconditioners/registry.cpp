@@ -6,6 +6,7 @@
 
 #include "preconditioners/adi/adi.h"
 #include "preconditioners/dst/dst.h"
+#include "preconditioners/gridhalves/gridhalves.h"
 #include "preconditioners/hodlr/hodlr.h"
 #include "preconditioners/nystrom/nystrom.h"
 #include "preconditioners/twolevel/twolevel.h"
@@ -40,6 +41,8 @@ static const PCRegistryEntry pc_types[] = {
      "fine PC + exact Galerkin coarse correction (blocks/bilinear; additive, two-grid)"},
     {"vecchia", PCCreate_Vecchia, NULL, NULL, T, T, NULL,
      "IC(0)-pattern Vecchia factor G^T D^-2 G fitted to the exact covariance or to snapshots"},
+    {"gridhalves", PCCreate_GridHalves, NULL, NULL, T, T, NULL,
+     "block Jacobi on the two grid halves along x (columns) or y (rows), exact sub-solves"},
     // PETSc's own types, as the spectra tool must see them.
     {PCNONE, NULL, NULL, NULL, T, T, NULL, "identity"},
     {PCJACOBI, NULL, NULL, NULL, T, T, NULL, "diagonal scaling"},
