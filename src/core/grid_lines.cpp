@@ -270,13 +270,14 @@ PetscErrorCode GridLinesFitStencil(PC pc, GridLines *g, GridStencilFit *fit)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode GridDiagonalCoefficient(Mat P, PetscInt rows, PetscInt cols, PetscBool harmonic,
-                                       PetscBool *available, PetscReal *coefficient,
-                                       PetscReal *min_diagonal)
+PetscErrorCode GridDiagonalCoefficient(Mat P, PetscInt rows, PetscInt cols,
+                                       GridCoefficientType type, PetscBool *available,
+                                       PetscReal *coefficient, PetscReal *min_diagonal)
 {
   Vec             d;
   PetscInt        N;
-  PetscReal       sum;
+  PetscScalar     sum;
+  PetscReal       dmax;
   const PetscReal hx = 1.0 / (cols + 1), hy = 1.0 / (rows + 1);
   const PetscReal d0 = 2.0 / (hx * hx) + 2.0 / (hy * hy);
 
@@ -289,14 +290,21 @@ PetscErrorCode GridDiagonalCoefficient(Mat P, PetscInt rows, PetscInt cols, Pets
   PetscCall(MatGetDiagonal(P, d));
   PetscCall(VecGetSize(d, &N));
   PetscCall(VecMin(d, NULL, min_diagonal));
+  PetscCall(VecMax(d, NULL, &dmax));
   if (*min_diagonal > 0.0) {
-    if (harmonic) {
+    switch (type) {
+    case GRID_COEFFICIENT_MEAN:
+      PetscCall(VecSum(d, &sum));
+      *coefficient = PetscRealPart(sum) / (N * d0);
+      break;
+    case GRID_COEFFICIENT_HARMONIC:
       PetscCall(VecReciprocal(d));
       PetscCall(VecSum(d, &sum));
       *coefficient = N / (PetscRealPart(sum) * d0);
-    } else {
-      PetscCall(VecSum(d, &sum));
-      *coefficient = PetscRealPart(sum) / (N * d0);
+      break;
+    case GRID_COEFFICIENT_MIDRANGE:
+      *coefficient = 0.5 * (*min_diagonal + dmax) / d0;
+      break;
     }
   }
   PetscCall(VecDestroy(&d));

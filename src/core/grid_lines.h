@@ -66,11 +66,18 @@ PetscErrorCode GridLinesFitStencil(PC pc, GridLines *g, GridStencilFit *fit);
 // Eigenvalues of tridiag(-1, 2, -1) of size n: mu_k = 4 sin^2((k+1) pi / (2(n+1))), k = 0..n-1.
 PetscReal GridD1Eigenvalue(PetscInt n, PetscInt k);
 
-// The coefficient c of c * L_h closest to a variable-coefficient 5-point operator P, where L_h
-// is the unit 5-point Laplacian of the rows x cols grid with h = 1/(n+1) per axis (diagonal
-// d0 = 2/hx^2 + 2/hy^2): the mean (harmonic = false) or the harmonic mean of P_kk / d0 over all
-// unknowns. *available = false when P has no MatGetDiagonal (a MATSHELL without it);
-// *min_diagonal is the smallest P_kk (the caller refuses a nonpositive one). Collective.
-PetscErrorCode GridDiagonalCoefficient(Mat P, PetscInt rows, PetscInt cols, PetscBool harmonic,
-                                       PetscBool *available, PetscReal *coefficient,
-                                       PetscReal *min_diagonal);
+// The coefficient c of c * L_h standing in for a variable-coefficient 5-point operator P, where
+// L_h is the unit 5-point Laplacian of the rows x cols grid with h = 1/(n+1) per axis (diagonal
+// d0 = 2/hx^2 + 2/hy^2), from the local coefficients a_k = P_kk / d0: their mean, harmonic mean,
+// or midrange (min + max)/2. The spectrum of L_h^{-1} P lies in [min, max] of the face
+// coefficients, so the midrange is the optimal damping of the stationary iteration.
+// *available = false when P has no MatGetDiagonal (a MATSHELL without it); *min_diagonal is the
+// smallest P_kk (the caller refuses a nonpositive one). Collective.
+typedef enum {
+  GRID_COEFFICIENT_MEAN,
+  GRID_COEFFICIENT_HARMONIC,
+  GRID_COEFFICIENT_MIDRANGE
+} GridCoefficientType;
+PetscErrorCode GridDiagonalCoefficient(Mat P, PetscInt rows, PetscInt cols,
+                                       GridCoefficientType type, PetscBool *available,
+                                       PetscReal *coefficient, PetscReal *min_diagonal);

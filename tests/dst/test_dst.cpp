@@ -253,9 +253,9 @@ TEST(Dst, VariableProblemScales)
 {
   Problem p;
   ASSERT_EQ(0, CreateTestProblem(PETSC_COMM_WORLD, "variable", 32, "", &p));
-  const char *scales[] = {"mean", "harmonic", "1"};
-  PetscInt    its[3];
-  for (int s = 0; s < 3; s++) {
+  const char *scales[] = {"midrange", "mean", "harmonic", "1"};
+  PetscInt    its[4];
+  for (int s = 0; s < 4; s++) {
     KSP ksp;
     PC  pc;
     Vec x;
@@ -281,8 +281,10 @@ TEST(Dst, VariableProblemScales)
     EXPECT_FALSE(info.exact);
     EXPECT_GT(info.defect, 1e-3);
     if (s == 0) {
-      EXPECT_NEAR(info.scale, 50.5, 2.0); // mean of 1 and 100, faces aside
+      EXPECT_NEAR(info.scale, 50.5, 1e-12); // (1 + 100)/2
     } else if (s == 1) {
+      EXPECT_NEAR(info.scale, 50.5, 2.0); // mean of 1 and 100, faces aside
+    } else if (s == 2) {
       EXPECT_NEAR(info.scale, 2.0, 0.2); // harmonic mean of 1 and 100
     } else {
       EXPECT_EQ(info.scale, 1.0);
@@ -292,8 +294,34 @@ TEST(Dst, VariableProblemScales)
     VecDestroy(&x);
     KSPDestroy(&ksp);
   }
-  EXPECT_LE(std::abs(its[1] - its[0]), 1);
-  EXPECT_LE(std::abs(its[2] - its[0]), 1);
+  for (int s = 1; s < 4; s++) EXPECT_LE(std::abs(its[s] - its[0]), 1);
+  ProblemDestroy(&p);
+}
+
+// The default (midrange) scale is the damping under which the stationary iteration
+// x += M^{-1}(b - A x) converges on the variable problem: rate (100 - 1)/(100 + 1).
+TEST(Dst, VariableRichardsonConverges)
+{
+  Problem p;
+  ASSERT_EQ(0, CreateTestProblem(PETSC_COMM_WORLD, "variable", 32, "", &p));
+  KSP ksp;
+  PC  pc;
+  Vec x;
+  VecDuplicate(p.b, &x);
+  ASSERT_EQ(0, KSPCreate(PETSC_COMM_WORLD, &ksp));
+  ASSERT_EQ(0, KSPSetOperators(ksp, p.A, p.A));
+  ASSERT_EQ(0, KSPSetType(ksp, KSPRICHARDSON));
+  ASSERT_EQ(0, KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
+  ASSERT_EQ(0, KSPSetTolerances(ksp, 1e-10, 0.0, PETSC_DEFAULT, 300));
+  ASSERT_EQ(0, KSPGetPC(ksp, &pc));
+  ASSERT_EQ(0, PCSetType(pc, "dst"));
+  ASSERT_EQ(0, KSPSolve(ksp, p.b, x));
+  PetscReal rnorm, bnorm;
+  KSPGetResidualNorm(ksp, &rnorm);
+  VecNorm(p.b, NORM_2, &bnorm);
+  EXPECT_LT(rnorm / bnorm, 0.05); // 300 steps at rate <= 0.9802 (the error, measured in A-norm)
+  VecDestroy(&x);
+  KSPDestroy(&ksp);
   ProblemDestroy(&p);
 }
 
@@ -403,7 +431,7 @@ TEST(Dst, BadOperators)
 // -pc_dst_scale takes mean, harmonic or a positive number.
 TEST(Dst, ScaleOption)
 {
-  const char *bad[] = {"0", "-1", "abc", "1e400", "nan", "2x"};
+  const char *bad[] = {"0", "-1", "abc", "1e400", "nan", "2x", "Mean"};
   for (const char *v : bad) {
     PC pc;
     ASSERT_EQ(0, PCCreate(PETSC_COMM_WORLD, &pc));

@@ -163,7 +163,8 @@ static PetscErrorCode PCSetUp_Adi(PC pc)
                " x %" PetscInt_FMT " grid (its column at grid point (%" PetscInt_FMT
                ", %" PetscInt_FMT ") has entries outside it): no row/column splitting",
                rows, cols, fit.pi, fit.pj);
-    PetscCall(GridDiagonalCoefficient(P, rows, cols, PETSC_FALSE, &available, &c, &dmin));
+    PetscCall(
+        GridDiagonalCoefficient(P, rows, cols, GRID_COEFFICIENT_MIDRANGE, &available, &c, &dmin));
     PetscCheck(available && dmin > 0.0, comm, PETSC_ERR_ARG_INCOMP,
                "PC adi: the operator is not constant-coefficient (relative defect %.2e) and %s",
                (double)fit.defect,
@@ -286,7 +287,7 @@ static PetscErrorCode PCView_Adi(PC pc, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(
       viewer, "  H = %g Dxx + %g I, V = %g Dyy + %g I (%s, stencil defect %.1e)\n", (double)in->cx,
       0.5 * (double)in->c0, (double)in->cy, 0.5 * (double)in->c0,
-      in->exact ? "A = H + V" : "of the mean-coefficient Laplacian", (double)in->defect));
+      in->exact ? "A = H + V" : "of the midrange-coefficient Laplacian", (double)in->defect));
   PetscCall(PetscViewerASCIIPrintf(viewer, "  spectra of H, V in [%g, %g]; shifts",
                                    (double)in->lambda_1, (double)in->lambda_n));
   PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_FALSE));

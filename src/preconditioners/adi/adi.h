@@ -17,7 +17,8 @@
 //   -pc_adi_grid_width <w>  grid width (fast index) when the operator has no DMDA
 //
 // On an operator that is not constant-coefficient (the variable problem), H and V are those of
-// c L_h, c the mean coefficient of the operator's diagonal (as PC dst's -pc_dst_scale mean).
+// c L_h, c the midrange coefficient of the operator's diagonal (as PC dst's default scale):
+// CG's iterates do not depend on c, but ADI of the Laplacian is a poor preconditioner there.
 //
 // Sample runs:
 //   poisson_solve -problem rod -methods adi_cg

@@ -17,7 +17,8 @@
 // point gives cx, cy, c0, and a pseudo-random probe checks that the operator is exactly that
 // stencil (relative defect <= 1e-10). Then M = A^{-1} (to round-off). Otherwise (a variable
 // coefficient) M^{-1} = (c L_h)^{-1} with c from -pc_dst_scale; an operator that is not 5-point
-// at the probed point, or whose diagonal is unavailable for mean|harmonic, is one error.
+// at the probed point, or whose diagonal is unavailable for midrange|mean|harmonic, is one
+// error.
 #include <fftw3.h>
 #include <petsc/private/pcimpl.h>
 #include <petsctime.h>
@@ -34,7 +35,7 @@
 #error "PC dst uses FFTW's real double-precision transforms: build PETSc with real doubles"
 #endif
 
-static const char *const scale_names[] = {"mean", "harmonic", "value"};
+static const char *const scale_names[] = {"midrange", "mean", "harmonic", "value"};
 
 typedef struct {
   // settings
@@ -128,7 +129,10 @@ static PetscErrorCode PCSetUp_Dst(PC pc)
                "diagonalise it; -pc_dst_scale <c> preconditions with c times the 5-point Laplacian",
                rows, cols, fit.pi, fit.pj);
     PetscCall(GridDiagonalCoefficient(P, rows, cols,
-                                      (PetscBool)(d->scale_type == PC_DST_SCALE_HARMONIC),
+                                      d->scale_type == PC_DST_SCALE_MEAN ? GRID_COEFFICIENT_MEAN
+                                      : d->scale_type == PC_DST_SCALE_HARMONIC
+                                          ? GRID_COEFFICIENT_HARMONIC
+                                          : GRID_COEFFICIENT_MIDRANGE,
                                       &available, &in->scale, &dmin));
     PetscCall(MatGetType(P, &type));
     PetscCheck(available, comm, PETSC_ERR_ARG_INCOMP,
@@ -246,13 +250,16 @@ static PetscErrorCode PCSetFromOptions_Dst(PC pc, PetscOptionItems *PetscOptions
     PetscCall(PetscStrncpy(text, scale_names[d->scale_type], sizeof(text)));
   PetscCall(PetscOptionsString("-pc_dst_scale",
                                "Variable coefficient: precondition with c times the Laplacian, "
-                               "c = mean|harmonic (of the operator's diagonal)|<value>",
+                               "c = midrange|mean|harmonic (of the operator's diagonal)|<value>",
                                "PCDstSetScale", text, text, sizeof(text), &set));
   if (set) {
-    PetscBool mean, harmonic;
+    PetscBool mean, harmonic, midrange;
+    PetscCall(PetscStrcmp(text, "midrange", &midrange));
     PetscCall(PetscStrcmp(text, "mean", &mean));
     PetscCall(PetscStrcmp(text, "harmonic", &harmonic));
-    if (mean)
+    if (midrange)
+      PetscCall(PCDstSetScale(pc, PC_DST_SCALE_MIDRANGE, 0.0));
+    else if (mean)
       PetscCall(PCDstSetScale(pc, PC_DST_SCALE_MEAN, 0.0));
     else if (harmonic)
       PetscCall(PCDstSetScale(pc, PC_DST_SCALE_HARMONIC, 0.0));
@@ -261,7 +268,8 @@ static PetscErrorCode PCSetFromOptions_Dst(PC pc, PetscOptionItems *PetscOptions
       PetscReal v = (PetscReal)strtod(text, &end);
       PetscCheck(end != text && *end == '\0' && PetscIsNormalReal(v) && v > 0.0, comm,
                  PETSC_ERR_ARG_OUTOFRANGE,
-                 "PC dst: -pc_dst_scale must be mean, harmonic or a positive number, got '%s'",
+                 "PC dst: -pc_dst_scale must be midrange, mean, harmonic or a positive number, got "
+                 "'%s'",
                  text);
       PetscCall(PCDstSetScale(pc, PC_DST_SCALE_VALUE, v));
     }
@@ -318,7 +326,7 @@ PETSC_EXTERN PetscErrorCode PCCreate_Dst(PC pc)
   PC_Dst *d = new PC_Dst();
 
   PetscFunctionBegin;
-  d->scale_type = PC_DST_SCALE_MEAN;
+  d->scale_type = PC_DST_SCALE_MIDRANGE;
   pc->data      = (void *)d;
 
   pc->ops->setup          = PCSetUp_Dst;

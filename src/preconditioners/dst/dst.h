@@ -4,11 +4,13 @@
 // (two VecScatter transposes per application, never a gather).
 //
 // Options (prefix as for any PC, e.g. -dst_cg_pc_dst_scale):
-//   -pc_dst_scale mean|harmonic|<s>  operators the transform does not diagonalise (variable
-//                    coefficient): precondition with c * L_h, L_h the unit 5-point Laplacian on
-//                    the grid (h = 1/(n+1) per axis), c = the mean (default) or the harmonic mean
-//                    of the coefficient read from the operator's diagonal, or c = s. On an
-//                    operator it diagonalises, mean and harmonic give its exact inverse.
+//   -pc_dst_scale midrange|mean|harmonic|<s>  operators the transform does not diagonalise
+//                    (variable coefficient): precondition with c L_h, L_h the unit 5-point
+//                    Laplacian on the grid (h = 1/(n+1) per axis), c from the local coefficients
+//                    a_k = A_kk / (L_h)_kk: (min + max)/2 (midrange, default: the optimal damping
+//                    of the stationary iteration; CG's iterates do not depend on c), their mean or
+//                    harmonic mean, or c = s. On an operator it diagonalises, every choice but
+//                    <s> gives its exact inverse.
 //   -pc_dst_grid_width <w>  grid width (fast index) when the operator has no DMDA
 //
 // Sample runs:
@@ -17,7 +19,12 @@
 #pragma once
 #include <petscpc.h>
 
-typedef enum { PC_DST_SCALE_MEAN, PC_DST_SCALE_HARMONIC, PC_DST_SCALE_VALUE } PCDstScaleType;
+typedef enum {
+  PC_DST_SCALE_MIDRANGE,
+  PC_DST_SCALE_MEAN,
+  PC_DST_SCALE_HARMONIC,
+  PC_DST_SCALE_VALUE
+} PCDstScaleType;
 
 // What the last setup found (for tests and reports).
 typedef struct {
