@@ -3,6 +3,7 @@
 #include <hdf5.h>
 #include <slepcsys.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <new>
@@ -11,7 +12,6 @@
 #include "core/program_name.h"
 #include "core/temp_files.h"
 
-#include "krylov/sd/sd.h"
 #include "preconditioners/registry.h"
 
 PetscBool PoissonIsUserError(PetscErrorCode code)
@@ -36,8 +36,15 @@ PetscBool PoissonIsUserError(PetscErrorCode code)
 }
 
 // User-input errors: print "<program>: error: <message>" once, from rank 0 of the
-// communicator the error was raised on (collective checks raise it on every rank).
+// communicator the error was raised on (collective checks raise it on every rank). An error
+// on a smaller communicator (a block-Jacobi or ASM sub-PC) is raised in every block: world
+// rank 0 prints it, the others keep it until the exit path knows whether rank 0 failed too
+// (ReportFailedRanks).
 // Anything else is a bug or a library failure and keeps PETSc's full traceback.
+static char      deferred_message[1024];
+static PetscBool printed_message = PETSC_FALSE;   // this rank printed an error line
+static MPI_Comm  exit_comm       = MPI_COMM_NULL; // a private duplicate of PETSC_COMM_WORLD
+
 static PetscErrorCode PoissonErrorHandler(MPI_Comm comm, int line, const char *fun,
                                           const char *file, PetscErrorCode n, PetscErrorType p,
                                           const char *mess, void *ctx)
@@ -45,14 +52,56 @@ static PetscErrorCode PoissonErrorHandler(MPI_Comm comm, int line, const char *f
   if (!PoissonIsUserError(n))
     return PetscTraceBackErrorHandler(comm, line, fun, file, n, p, mess, ctx);
   if (p == PETSC_ERROR_INITIAL) {
-    PetscMPIInt rank = 0;
-    if (comm != MPI_COMM_NULL) MPI_Comm_rank(comm, &rank);
-    if (!rank) {
+    PetscMPIInt rank = 0, size = 1, world_rank = 0, world_size = 1;
+    if (comm != MPI_COMM_NULL) {
+      MPI_Comm_rank(comm, &rank);
+      MPI_Comm_size(comm, &size);
+    }
+    MPI_Comm_rank(PETSC_COMM_WORLD, &world_rank);
+    MPI_Comm_size(PETSC_COMM_WORLD, &world_size);
+    if (size < world_size && world_rank > 0) {
+      if (!deferred_message[0])
+        snprintf(deferred_message, sizeof(deferred_message), "%s", mess ? mess : "(no message)");
+    } else if (size < world_size || !rank) {
       fprintf(stderr, "%s: error: %s\n", PoissonProgramName(), mess ? mess : "(no message)");
       fflush(stderr);
+      printed_message = PETSC_TRUE;
     }
   }
   return n;
+}
+
+// After a failed run at more than one rank: did every rank fail? The failed ranks meet in a
+// reduction on a private communicator (so it matches no collective of the program); if the
+// others do not join within a grace period they are running on or stuck in a collective
+// call, and the caller must abort. Prints a kept sub-communicator message when no rank has
+// printed one (the lowest failed rank holding one prints it).
+static PetscBool ReportFailedRanks(void)
+{
+  PetscMPIInt rank = 0, size = 1;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  MPI_Comm_size(PETSC_COMM_WORLD, &size);
+  if (size == 1 || exit_comm == MPI_COMM_NULL) return PETSC_TRUE;
+  // in[0]: 0 if this rank printed; in[1]: this rank if it keeps a message, else size.
+  int         in[2] = {printed_message ? 0 : 1, deferred_message[0] ? rank : size}, out[2];
+  MPI_Request req;
+  int         done = 0;
+  MPI_Iallreduce(in, out, 2, MPI_INT, MPI_MIN, exit_comm, &req);
+  for (int k = 0; k < 2000 && !done; k++) { // 2000 x 5 ms = 10 s
+    MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+    if (!done) usleep(5000);
+  }
+  if (!done) {
+    if (deferred_message[0])
+      fprintf(stderr, "%s: error: %s\n", PoissonProgramName(), deferred_message);
+    fflush(stderr);
+    return PETSC_FALSE;
+  }
+  if (out[0] == 1 && out[1] == rank) {
+    fprintf(stderr, "%s: error: %s\n", PoissonProgramName(), deferred_message);
+    fflush(stderr);
+  }
+  return PETSC_TRUE;
 }
 
 // Rank in MPI_COMM_WORLD before MPI is initialised, from the launcher's environment.
@@ -100,44 +149,48 @@ PetscErrorCode PoissonInitialize(int *argc, char ***argv, const char *help)
   PetscCall(SlepcInitialize(argc, argv, NULL, help));
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   PetscCall(PetscPushErrorHandler(PoissonErrorHandler, NULL));
+  PetscCallMPI(MPI_Comm_dup(PETSC_COMM_WORLD, &exit_comm));
   PetscCall(PCRegistryRegisterAll());
-  PetscCall(KSPRegisterSD());
   return 0;
 }
 
 PetscErrorCode PoissonFinalize(void)
 {
   PetscCall(PetscPopErrorHandler());
+  if (exit_comm != MPI_COMM_NULL) PetscCallMPI(MPI_Comm_free(&exit_comm));
   PetscCall(SlepcFinalize());
   return 0;
 }
 
-// Exit code of a failed run: finalizes PETSc and returns 1.
-static int PoissonExitOnError(PetscErrorCode code)
+// Exit code of a failed run: finalizes PETSc and returns 1. `all_failed`: every rank reached
+// this point with an error (see ReportFailedRanks).
+static int PoissonExitOnError(PetscErrorCode code, PetscBool all_failed)
 {
   PetscMPIInt size = 1;
   MPI_Comm_size(PETSC_COMM_WORLD, &size);
   // A library failure on several ranks may have left the others inside a collective call
-  // (PETSc's traceback handler aborts the non-zero ranks), so a clean shut-down could hang.
-  if (size > 1 && !PoissonIsUserError(code)) MPI_Abort(PETSC_COMM_WORLD, 1);
+  // (PETSc's traceback handler aborts the non-zero ranks), so a clean shut-down could hang;
+  // so could a user error that not every rank raised.
+  if (size > 1 && (!PoissonIsUserError(code) || !all_failed)) MPI_Abort(PETSC_COMM_WORLD, 1);
   PetscPopErrorHandler();
+  if (exit_comm != MPI_COMM_NULL) MPI_Comm_free(&exit_comm);
   SlepcFinalize();
   return 1;
 }
 
-// After a user-input error (raised on every rank) the temporary is closed and removed
+// After a user-input error raised on every rank the temporary is closed and removed
 // collectively; after any other error it is only removed, since the other ranks may be gone
 // or stuck in a collective call.
-static void DiscardResultsFile(ResultsFile *rf, PetscErrorCode error)
+static void DiscardResultsFile(ResultsFile *rf, PetscErrorCode error, PetscBool all_failed)
 {
   PetscMPIInt rank = 0, size = 1;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   MPI_Comm_size(PETSC_COMM_WORLD, &size);
-  if (size == 1 || PoissonIsUserError(error)) {
+  if (size == 1 || (PoissonIsUserError(error) && all_failed)) {
     (void)ResultsFileAbort(rf);
     return;
   }
-  if (!rank && rf->tmp_path[0]) (void)remove(rf->tmp_path);
+  if (rf->tmp_path[0]) (void)remove(rf->tmp_path);
 }
 
 // A C++ exception that escaped a program (a library threw where no PetscCallCXX caught it):
@@ -147,6 +200,7 @@ static PetscErrorCode ReportException(const char *what)
 {
   fprintf(stderr, "%s: error: %s\n", PoissonProgramName(), what);
   fflush(stderr);
+  printed_message = PETSC_TRUE;
   return PETSC_ERR_LIB;
 }
 
@@ -156,7 +210,7 @@ int PoissonMain(int argc, char **argv, const char *help, PoissonRunFunction run)
   PetscErrorCode ierr;
 
   if (PoissonInitialize(&argc, &argv, help)) return 1;
-  if (TempFilesInstallSignalCleanup()) return PoissonExitOnError(PETSC_ERR_SYS);
+  if (TempFilesInstallSignalCleanup()) return PoissonExitOnError(PETSC_ERR_SYS, PETSC_FALSE);
   if (PetscMemzero(&rf, sizeof(rf))) return 1;
   try {
     ierr = run(PETSC_COMM_WORLD, &rf);
@@ -166,8 +220,9 @@ int PoissonMain(int argc, char **argv, const char *help, PoissonRunFunction run)
     ierr = ReportException(e.what());
   }
   if (ierr) {
-    DiscardResultsFile(&rf, ierr);
-    return PoissonExitOnError(ierr);
+    const PetscBool all_failed = ReportFailedRanks();
+    DiscardResultsFile(&rf, ierr, all_failed);
+    return PoissonExitOnError(ierr, all_failed);
   }
   return PoissonFinalize() ? 1 : 0;
 }
