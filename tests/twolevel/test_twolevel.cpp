@@ -280,6 +280,28 @@ TEST(TwolevelTwoGrid, SpectralRadiusBilinear)
   PCDestroy(&pc);
 }
 
+// The two-grid's radius does not grow with n (REPORTS.md section 12 item 9): measured
+// 0.3571 at n = 32, 0.3491 / 0.3593 / 0.3598 at n = 16 / 64 / 128, where Jacobi's
+// cos(pi h) goes from 0.98 to 0.9997.
+TEST(TwolevelTwoGrid, MeshIndependentRadius)
+{
+  for (PetscInt n : {16, 64, 128}) {
+    TestProblem t("constant", n);
+    PC          pc;
+    PetscReal   rho;
+    ASSERT_EQ(0, CreateTwolevel(t.p.A,
+                                "-tl_pc_twolevel_type multiplicative -tl_pc_twolevel_coarse "
+                                "bilinear -tl_pc_twolevel_omega 0.8",
+                                &pc));
+    ClearOptions();
+    ASSERT_EQ(0, IterationRadius(pc, t.p.A, &rho));
+    PetscPrintf(PETSC_COMM_WORLD, "two-grid bilinear, n = %d: rho(I - CA) = %.6f\n", (int)n,
+                (double)rho);
+    EXPECT_NEAR(rho, 0.357104, 0.01) << "n = " << n;
+    PCDestroy(&pc);
+  }
+}
+
 // A 2-D process grid (-da_processors_x 2): the DMDA's PETSc ordering is no longer the natural
 // one, and Z must follow the operator's rows. Same counts and radius as on strips.
 TEST(TwolevelTwoGrid, ProcessGrid)
