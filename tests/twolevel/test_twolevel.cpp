@@ -182,6 +182,22 @@ TEST(TwolevelRod, IterationCounts)
   EXPECT_EQ(SolveWith(&t.p, "twogrid_bilinear"), 11);
 }
 
+// Report 13's rod ladder counts on the error (||x_k - x*||_2/||x*||_2 <= 1e-10): two-level
+// IC(0) + coarse 31 (reference 31), with the same method file and -ksp_converged_error.
+TEST(TwolevelRod, ErrorCriterion)
+{
+  TestProblem t("rod", 32);
+  SolveRecord rec;
+  ASSERT_EQ(0, SolveWithMethodFile(&t.p, "twolevel_icc_blocks", &rec,
+                                   "-twolevel_icc_blocks_ksp_converged_error"));
+  PetscOptionsClearValue(NULL, "-twolevel_icc_blocks_ksp_converged_error");
+  EXPECT_TRUE(rec.error_test);
+  EXPECT_GT(rec.reason, 0);
+  EXPECT_LE(rec.final_relerror, 1e-10);
+  EXPECT_EQ(rec.iterations, 31);
+  SolveRecordDestroy(&rec);
+}
+
 TEST(TwolevelRod, KappaOfIccBlocks)
 {
   TestProblem    t("rod", 32);
