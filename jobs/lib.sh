@@ -59,6 +59,8 @@ job_environment() {
   POISSON_BIN=${POISSON_BIN:-$POISSON_ROOT/build/bin}
   PYTHON=${PYTHON:-/usr/bin/python3}
   export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+  # shellcheck source=../scripts/blas_env.sh
+  . "$POISSON_ROOT/scripts/blas_env.sh"
   if [ "$(id -u)" -eq 0 ]; then
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
   fi

@@ -28,9 +28,9 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# One BLAS thread per MPI rank; mpirun as root needs the two OMPI variables.
-export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
-export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
+# One BLAS thread per MPI rank, pinned OpenBLAS kernels; mpirun as root needs the two OMPI
+# variables.
+. scripts/blas_env.sh
 if [ "$(id -u)" -eq 0 ]; then
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi

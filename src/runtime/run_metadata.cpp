@@ -2,12 +2,28 @@
 
 #include <slepcsys.h>
 
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <fstream>
 
 #include "core/name_list.h"
 #include "preconditioners/registry.h"
+
+// "OpenBLAS 0.3.21, Haswell kernels" when the BLAS in the process is OpenBLAS (looked up by
+// name: PETSc links the generic libblas, which Debian's alternatives may point at OpenBLAS),
+// else "". OpenBLAS picks its kernels from the CPU at load time (OPENBLAS_CORETYPE overrides);
+// they round differently, which moves iteration counts of ill-conditioned solves (docs/build.md).
+std::string BlasDescription(void)
+{
+  typedef char *(*StringFunction)(void);
+  StringFunction config = (StringFunction)dlsym(RTLD_DEFAULT, "openblas_get_config");
+  StringFunction core   = (StringFunction)dlsym(RTLD_DEFAULT, "openblas_get_corename");
+  if (!config || !core) return "";
+  std::string version = config();
+  version             = version.substr(0, version.find(' ', sizeof("OpenBLAS")));
+  return version + ", " + core() + " kernels";
+}
 
 PetscErrorCode PoissonLibraryVersions(char *buf, size_t len)
 {
@@ -20,6 +36,7 @@ PetscErrorCode PoissonLibraryVersions(char *buf, size_t len)
   PetscCall(PetscGetVersion(petsc, sizeof(petsc)));
   PetscCall(SlepcGetVersion(slepc, sizeof(slepc)));
   all = std::string(petsc) + "; " + slepc;
+  if (!BlasDescription().empty()) all += "; " + BlasDescription();
   for (size_t k = 0; k < nrows; k++)
     if (rows[k].library && all.find(rows[k].library) == std::string::npos)
       all += std::string("; ") + rows[k].library;
@@ -63,5 +80,7 @@ std::string MachineDescription(void)
       memory = memory.substr(memory.find_first_not_of(' '));
       break;
     }
-  return model + ", " + std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) + " cores, " + memory;
+  const std::string blas = BlasDescription();
+  return model + ", " + std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) + " cores, " + memory +
+         (blas.empty() ? "" : ", " + blas);
 }

@@ -5,8 +5,10 @@
 
 #include "io/results_file.h"
 
-// "CPU model, cores, memory" of this machine (from /proc), for benchmark records.
+// "CPU model, cores, memory[, BLAS]" of this machine (from /proc), for benchmark records.
 std::string MachineDescription(void);
+// The BLAS in use if it says ("OpenBLAS 0.3.21, Haswell kernels"), else "".
+std::string BlasDescription(void);
 
 // "PETSc ...; SLEPc ...; libtorch ..." : PETSc, SLEPc and the external libraries of the PC
 // registry's rows.
