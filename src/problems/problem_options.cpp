@@ -97,7 +97,7 @@ PetscErrorCode ProblemOptionsFromCommandLine(MPI_Comm comm, const char *problem,
 {
   const ProblemEntry *entry;
   PetscBool           rhs_set;
-  char                contrast_help[128];
+  char                contrast_help[128], rhs_help[128];
 
   PetscFunctionBeginUser;
   PetscCall(ProblemCheckName(comm, problem));
@@ -134,8 +134,9 @@ PetscErrorCode ProblemOptionsFromCommandLine(MPI_Comm comm, const char *problem,
     PetscCall(
         PetscOptionsReal("-contrast", contrast_help, NULL, opts->contrast, &opts->contrast, NULL));
   }
-  PetscCall(PetscOptionsString("-rhs", "Right-hand side (grf, file, rod)", NULL, opts->rhs,
-                               opts->rhs, sizeof(opts->rhs), &rhs_set));
+  PetscCall(PetscSNPrintf(rhs_help, sizeof(rhs_help), "Right-hand side (%s)", RhsListNames()));
+  PetscCall(PetscOptionsString("-rhs", rhs_help, NULL, opts->rhs, opts->rhs, sizeof(opts->rhs),
+                               &rhs_set));
   PetscCall(PetscOptionsString("-rhs_file", "HDF5 file holding the right-hand side", NULL,
                                opts->rhs_file, opts->rhs_file, sizeof(opts->rhs_file), NULL));
   PetscCall(PetscOptionsString("-rhs_dataset", "Dataset of -rhs_file", NULL, opts->rhs_dataset,
