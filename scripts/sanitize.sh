@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The test suite under AddressSanitizer and UndefinedBehaviorSanitizer: builds the project with
 # -fsanitize=address,undefined into build-asan/ (its own folder; the Release build in build/
-# is untouched) and runs every test there but the Slurm jobs. Any sanitizer report fails the
-# test that triggered it (UBSan does not recover). Run after scripts/setup.sh has installed
-# the packages (.ci/run calls it after the README's test command).
+# is untouched) and runs every test there but the Slurm jobs and the browser test (the site is
+# Python and JavaScript, which the sanitizers do not see). Any sanitizer report fails the test
+# that triggered it (UBSan does not recover). Run after scripts/setup.sh has installed the
+# packages (.ci/run calls it after the README's test command).
 #   bash scripts/sanitize.sh [ctest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,4 +23,4 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=None \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
   -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
 cmake --build build-asan -j"$(nproc)"
-cd build-asan && ctest --output-on-failure -j"$(nproc)" -LE slurm "$@"
+cd build-asan && ctest --output-on-failure -j"$(nproc)" -LE "slurm|browser" "$@"
