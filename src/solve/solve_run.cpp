@@ -272,10 +272,14 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
     const PetscReal *e;
     PetscInt         ne;
     PetscCall(KSPGetErrorHistory(ksp, &e, &ne));
-    rec->nerror = ne;
-    PetscCall(PetscMalloc1(PetscMax(ne, 1), &rec->error_history));
+    PetscCall(PetscMalloc1(PetscMax(ne, 2), &rec->error_history));
     PetscCall(PetscArraycpy(rec->error_history, e, ne));
-    rec->final_relerror = ne ? e[ne - 1] : -1.0;
+    if (!ne) { // a KSP that never tests (preonly): x_0 = 0 (error 1), then its one result
+      rec->error_history[ne++] = 1.0;
+      if (rec->iterations) PetscCall(KSPErrorTestEvaluate(ksp, rec->x, &rec->error_history[ne++]));
+    }
+    rec->nerror         = ne;
+    rec->final_relerror = rec->error_history[ne - 1];
   }
   {
     Vec r;

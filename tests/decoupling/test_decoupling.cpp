@@ -199,6 +199,19 @@ TEST_F(Rod, ErrorTestWithOtherKrylovMethods)
   SolveRecordDestroy(&rec);
 }
 
+TEST_F(Rod, ErrorOfPreonly)
+{
+  // KSPPREONLY never calls a convergence test: the solve records x_0 = 0 (error 1) and the
+  // error of its one result. One DST application is the direct solution (REPORTS.md §13.2).
+  SolveRecord rec;
+  Solve("dst", &rec, "-dst_ksp_converged_error");
+  EXPECT_EQ(rec.iterations, 1);
+  ASSERT_EQ(rec.nerror, 2);
+  EXPECT_EQ(rec.error_history[0], 1.0);
+  EXPECT_LE(rec.final_relerror, 1e-13);
+  SolveRecordDestroy(&rec);
+}
+
 // A negative definite "preconditioner": M r = -r.
 PetscErrorCode ApplyNegative(PC, Vec x, Vec y)
 {

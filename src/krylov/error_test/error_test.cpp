@@ -127,6 +127,20 @@ PETSC_EXTERN PetscErrorCode KSPGetErrorHistory(KSP ksp, const PetscReal **histor
   PetscFunctionReturn(0);
 }
 
+PETSC_EXTERN PetscErrorCode KSPErrorTestEvaluate(KSP ksp, Vec x, PetscReal *relerror)
+{
+  PetscReal enorm;
+
+  PetscFunctionBegin;
+  PetscCheck(ksp->converged == KSPConvergedError, PetscObjectComm((PetscObject)ksp),
+             PETSC_ERR_ARG_WRONGSTATE, "the KSP does not use the error convergence test");
+  ErrorTest *t = (ErrorTest *)ksp->cnvP;
+  PetscCall(VecWAXPY(t->e, -1.0, x, t->xstar));
+  PetscCall(ErrorTestNorm(t, t->e, &enorm));
+  *relerror = enorm / t->xnorm;
+  PetscFunctionReturn(0);
+}
+
 PETSC_EXTERN PetscErrorCode KSPErrorTestFromOptions(KSP ksp, PetscBool *enabled, KSPErrorNorm *norm)
 {
   PetscInt which = KSP_ERROR_NORM_2;

@@ -25,6 +25,10 @@ PETSC_EXTERN PetscErrorCode KSPIsConvergenceTestError(KSP ksp, PetscBool *is);
 // or the KSP's destruction). Errors if the test is not installed.
 PETSC_EXTERN PetscErrorCode KSPGetErrorHistory(KSP ksp, const PetscReal **history, PetscInt *n);
 
+// The relative error ||x - x*|| / ||x*|| of any vector x in the installed test's norm: for a
+// KSP that never calls a convergence test (KSPPREONLY), the error of its result.
+PETSC_EXTERN PetscErrorCode KSPErrorTestEvaluate(KSP ksp, Vec x, PetscReal *relerror);
+
 // Reads -ksp_converged_error (bool) and -ksp_converged_error_norm 2|A under ksp's options
 // prefix (listed by -help). Does not install the test: the caller owns x*.
 PETSC_EXTERN PetscErrorCode KSPErrorTestFromOptions(KSP ksp, PetscBool *enabled,
