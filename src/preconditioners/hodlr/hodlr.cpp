@@ -388,6 +388,16 @@ static PetscErrorCode PCHodlrGetInfo_Hodlr(PC pc, PCHodlrInfo *info)
   PetscFunctionReturn(0);
 }
 
+static PetscErrorCode PCHodlrGetMatrix_Hodlr(PC pc, const HodlrMatrix **H)
+{
+  PC_Hodlr *h = (PC_Hodlr *)pc->data;
+
+  PetscFunctionBegin;
+  PetscCheck(h->H, PetscObjectComm((PetscObject)pc), PETSC_ERR_ORDER, "PC hodlr is not set up");
+  *H = h->H;
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode PCView_Hodlr(PC pc, PetscViewer viewer)
 {
   PC_Hodlr *h = (PC_Hodlr *)pc->data;
@@ -589,6 +599,7 @@ static PetscErrorCode PCDestroy_Hodlr(PC pc)
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCHodlrSetTolerance_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCHodlrSetBuildType_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCHodlrGetInfo_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCHodlrGetMatrix_C", NULL));
   delete (PC_Hodlr *)pc->data;
   pc->data = NULL;
   PetscFunctionReturn(0);
@@ -634,6 +645,14 @@ PetscErrorCode PCHodlrGetInfo(PC pc, PCHodlrInfo *info)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PCHodlrGetMatrix(PC pc, const HodlrMatrix **H)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCHodlrGetMatrix_C", (PC, const HodlrMatrix **), (pc, H));
+  PetscFunctionReturn(0);
+}
+
 PETSC_EXTERN PetscErrorCode PCCreate_Hodlr(PC pc)
 {
   PetscFunctionBegin;
@@ -653,5 +672,7 @@ PETSC_EXTERN PetscErrorCode PCCreate_Hodlr(PC pc)
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCHodlrSetBuildType_C",
                                        PCHodlrSetBuildType_Hodlr));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCHodlrGetInfo_C", PCHodlrGetInfo_Hodlr));
+  PetscCall(
+      PetscObjectComposeFunction((PetscObject)pc, "PCHodlrGetMatrix_C", PCHodlrGetMatrix_Hodlr));
   PetscFunctionReturn(0);
 }

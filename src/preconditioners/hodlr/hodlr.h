@@ -33,3 +33,7 @@ PETSC_EXTERN PetscErrorCode PCHodlrSetLeafSize(PC pc, PetscInt leaf);
 PETSC_EXTERN PetscErrorCode PCHodlrSetTolerance(PC pc, PetscReal tol);
 PETSC_EXTERN PetscErrorCode PCHodlrSetBuildType(PC pc, PCHodlrBuildType build);
 PETSC_EXTERN PetscErrorCode PCHodlrGetInfo(PC pc, PCHodlrInfo *info);
+// The HODLR matrix of the last setup (hodlr_matrix.h), borrowed: valid until the PC is set up
+// again, reset or destroyed. For exporters (src/tools/race_export.cpp writes its blocks).
+struct HodlrMatrix;
+PETSC_EXTERN PetscErrorCode PCHodlrGetMatrix(PC pc, const struct HodlrMatrix **H);
