@@ -1,6 +1,7 @@
 #include "spectra/spectra.h"
 
 #include "preconditioners/registry.h"
+#include "preconditioners/twolevel/twolevel.h"
 
 #include <petscblaslapack.h>
 
@@ -149,6 +150,17 @@ static PetscErrorCode PCSpectralNature(PC pc, PetscBool *symmetric, PetscBool *l
     PetscCall(PCRedundantGetKSP(pc, &inner));
     PetscCall(KSPGetPC(inner, &ipc));
     PetscCall(PCSpectralNature(ipc, symmetric, linear));
+  }
+  PetscCall(PetscObjectTypeCompare((PetscObject)pc, "twolevel", &match));
+  if (match) { // Q alone is symmetric; additive and multiplicative (same F before and after the
+               // coarse correction) are symmetric and linear when the fine PC F is
+    PCTwolevelType tt;
+    PC             fine;
+    PetscCall(PCTwolevelGetType(pc, &tt));
+    if (tt != PC_TWOLEVEL_COARSE_ONLY) {
+      PetscCall(PCTwolevelGetFinePC(pc, &fine));
+      PetscCall(PCSpectralNature(fine, symmetric, linear));
+    }
   }
   PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCILU, &match));
   if (match) {

@@ -29,9 +29,9 @@
 // Which form a method gets follows its PC type (a table below: none, jacobi, icc, bjacobi,
 // hypre, gamg, cholesky, lu, nystrom, hodlr are SPD; ilu is SPD with PETSc's own ILU(k) of
 // the symmetric A, which is L D L^T, and nonsymmetric with an external package such as
-// SuperLU's ILUTP; redundant follows its inner PC; npo is nonlinear; unknown types are
-// treated as linear nonsymmetric). The options -<method>_spectra_symmetric <bool> and
-// -<method>_spectra_linear <bool> override the table.
+// SuperLU's ILUTP; redundant follows its inner PC, twolevel its fine PC; npo is nonlinear;
+// unknown types are treated as linear nonsymmetric). The options -<method>_spectra_symmetric
+// <bool> and -<method>_spectra_linear <bool> override the table.
 //
 // Options. Every EPS reads its options in three layers, later ones winning:
 //   -eps_* -st_* ...                   every eigenproblem of the run
