@@ -499,6 +499,45 @@ TEST(TwolevelCoarseSpace, Structure)
   }
 }
 
+// New values in the same nonzero pattern (MatShift): PCSetUp redoes A_c = Z^T A Z in place
+// (MAT_REUSE_MATRIX) and refactors; the coarse-only correction is then the A-orthogonal
+// projection for the new A: Z^T A' (v - C A' v) = 0.
+TEST(TwolevelCoarseSpace, SetUpAgainAfterNewValues)
+{
+  TestProblem t("constant", 32);
+  Mat         A, Z, Ac;
+  PC          pc;
+  PetscReal   before, after, ref;
+  MatDuplicate(t.p.A, MAT_COPY_VALUES, &A);
+  ASSERT_EQ(0, CreateTwolevel(A, "-tl_pc_twolevel_type coarse_only", &pc));
+  ClearOptions();
+  ASSERT_EQ(0, PCTwolevelGetCoarse(pc, &Z, &Ac, NULL));
+  MatNorm(Ac, NORM_FROBENIUS, &before);
+  MatShift(A, 1.0e4);
+  ASSERT_EQ(0, PCSetUp(pc));
+  ASSERT_EQ(0, PCTwolevelGetCoarse(pc, NULL, &Ac, NULL));
+  MatNorm(Ac, NORM_FROBENIUS, &after);
+  EXPECT_GT(std::fabs(after - before), 1e-3 * before);
+  Vec v, e, t1, rc;
+  MatCreateVecs(A, &v, &e);
+  VecDuplicate(v, &t1);
+  MatCreateVecs(Z, &rc, NULL);
+  VecSetRandom(v, NULL);
+  MatMult(A, v, t1);
+  PCApply(pc, t1, e);
+  VecAYPX(e, -1.0, v); // e = v - C A' v
+  MatMult(A, v, t1);
+  MatMultTranspose(Z, t1, rc);
+  VecNorm(rc, NORM_2, &ref);
+  MatMult(A, e, t1);
+  MatMultTranspose(Z, t1, rc);
+  VecNorm(rc, NORM_2, &after);
+  EXPECT_LE(after / ref, 1e-12);
+  for (Vec *x : {&v, &e, &t1, &rc}) VecDestroy(x);
+  PCDestroy(&pc);
+  MatDestroy(&A);
+}
+
 // ---- bad input: one clear error each ----
 
 TEST(TwolevelBadInput, Errors)
