@@ -13,6 +13,7 @@ PACKAGES=(
   libtorch-dev libfftw3-dev libgtest-dev
   libopenblas0-pthread
   python3-h5py python3-matplotlib python3-numpy
+  chromium chromium-driver python3-selenium
   slurmctld slurmd slurm-client munge
 )
 
@@ -44,6 +45,9 @@ case "${1:-}" in
     build/bin/poisson_solve "${@:2}"
     if [ $# -le 1 ]; then
       /usr/bin/python3 postprocess/plot_results.py results/canonical.h5
+      # The site (docs/site.md): race data from the project's HODLR PC, then every page.
+      build/bin/race_export -o results/race_data.json
+      /usr/bin/python3 postprocess/site.py results/
     fi
     ;;
   --test)
