@@ -72,4 +72,21 @@ TEST(DecouplingCli, ErrorCriterionWithoutPossibleDirectSolve)
   }
 }
 
+TEST(DecouplingCli, SyntheticSpectraFile)
+{
+  const std::string out = Tmp("synthetic.h5");
+  std::remove(out.c_str());
+  CliRun r = RunExecutable("gdcg_synthetic", "-rho 1e2,1e6 -widths 1e-2 -gd_cap 2000 -o " + out, 2);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(ReadGroupAttribute(out, "/rank1/rho_100", "cg_worst_iterations"), 2.0);
+  EXPECT_EQ(ReadGroupAttribute(out, "/rank1/rho_100", "cg_random_iterations"), 2.0);
+  EXPECT_EQ(ReadGroupAttribute(out, "/rank1/rho_100", "gd_worst_iterations"), 1163.0);
+  EXPECT_EQ(ReadGroupAttribute(out, "/rank1/rho_1e+06", "gd_worst_converged"), 0.0);
+  EXPECT_NEAR(ReadGroupAttribute(out, "/rank1/rho_1e+06", "gd_worst_predicted"), 11512937.0, 1.0);
+  EXPECT_EQ(ReadGroupAttribute(out, "/rank1/rho_1e+06", "gd_worst_closed_form"), 11512937.0);
+  EXPECT_NEAR(ReadGroupAttribute(out, "/clusters/w_0.01", "cg_iterations"), 31.0, 2.0);
+  ExpectCleanFailure("gdcg_synthetic", "-rho 1e2,-1", "-rho values must be > 0");
+  ExpectCleanFailure("gdcg_synthetic", "-widths 3", "-widths values must lie in [0, 2)");
+}
+
 } // namespace
