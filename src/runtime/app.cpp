@@ -12,6 +12,7 @@
 #include "core/program_name.h"
 #include "core/temp_files.h"
 
+#include "krylov/sd/sd.h"
 #include "preconditioners/registry.h"
 
 PetscBool PoissonIsUserError(PetscErrorCode code)
@@ -151,6 +152,7 @@ PetscErrorCode PoissonInitialize(int *argc, char ***argv, const char *help)
   PetscCall(PetscPushErrorHandler(PoissonErrorHandler, NULL));
   PetscCallMPI(MPI_Comm_dup(PETSC_COMM_WORLD, &exit_comm));
   PetscCall(PCRegistryRegisterAll());
+  PetscCall(KSPRegisterSD());
   return 0;
 }
 
