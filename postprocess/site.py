@@ -310,6 +310,8 @@ the C++ column is what the project's KSPs need for the same operators.</p>
 scale &plusmn;max|x*| (blue cold, red hot); a converged method holds its last frame.</p>
 <div id="toggles"></div>
 <div id="panels"></div>
+<p class="hint">Iteration axis: <select id="zoom" aria-label="iteration range"><option value="all">all iterations</option>
+<option value="100">first 100</option><option value="30">first 30</option></select></p>
 <canvas id="chart" width="960" height="340"></canvas>
 <div id="race-meta"></div>
 """, ["race_data.js", "common.js", "race.js"], "<script>window.PAGE = 'race';</script>")

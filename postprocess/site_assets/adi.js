@@ -93,7 +93,7 @@
     ctx.strokeStyle = "#000"; ctx.lineWidth = 1;
     [[sc(3), sc(8), sc(4)], [sc(23), sc(28), sc(27)]].forEach(function (r) { ctx.strokeRect(r[2] * c, r[0] * c, c, (r[1] - r[0] + 1) * c); });
   }
-  var curve = new Site.LineChart(document.getElementById("curve"), { logY: true, xMin: 0, xMax: K, xLabel: "half-sweep", yLabel: "relative error",
+  var curve = new Site.LineChart(document.getElementById("curve"), { legend: true, logY: true, xMin: 0, xMax: K, xLabel: "half-sweep", yLabel: "relative error",
     xName: "half-sweep", yName: "error" });
   curve.setSeries([{ name: "page", y: errors, color: "#1f77b4" },
     { name: "C++ (even half-sweeps, PC adi)", x: D.adi.even_errors.map(function (v, i) { return 2 * i; }), y: D.adi.even_errors, color: "#d62728", dash: [3, 3] }]);

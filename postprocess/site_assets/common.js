@@ -87,8 +87,16 @@ var Site = (function () {
     return t;
   }
 
+  // Decades between lo and hi; with fewer than three, also 2x and 5x.
+  function logTicks(lo, hi) {
+    var t = [], e0 = Math.floor(Math.log10(lo)), e1 = Math.ceil(Math.log10(hi));
+    var mult = e1 - e0 < 3 ? [1, 2, 5] : [1];
+    for (var e = e0; e <= e1; e++) mult.forEach(function (m) { var v = m * Math.pow(10, e); if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) t.push(v); });
+    return t;
+  }
+
   // LineChart(canvas, {logY, logX, xLabel, yLabel, yMin, yMax, hlines: [{y, dash, label}],
-  //                    scatter}) ; setSeries([{name, x?, y, color, visible, dash}]);
+  //                    scatter, legend: true (top right) | "left" (top left)}) ; setSeries([{name, x?, y, color, visible, dash}]);
   // setMarker(x) draws a vertical marker; hover shows the nearest point of a visible series.
   function LineChart(canvas, opts) {
     this.canvas = canvas;
@@ -146,18 +154,19 @@ var Site = (function () {
     ctx.font = "11px sans-serif"; ctx.strokeStyle = "#ddd"; ctx.fillStyle = "#333"; ctx.lineWidth = 1;
     // Grid and ticks.
     var yt = [], xt = [];
-    if (o.logY) { for (var e = Math.ceil(Math.log10(r.ymin) - 1e-9); e <= Math.floor(Math.log10(r.ymax) + 1e-9); e++) yt.push(Math.pow(10, e)); }
-    else yt = niceLinearTicks(r.ymin, r.ymax, 6);
-    if (o.logX) { for (var f = Math.ceil(Math.log10(r.xmin) - 1e-9); f <= Math.floor(Math.log10(r.xmax) + 1e-9); f++) xt.push(Math.pow(10, f)); }
-    else xt = niceLinearTicks(r.xmin, r.xmax, 8);
+    yt = o.logY ? logTicks(r.ymin, r.ymax) : niceLinearTicks(r.ymin, r.ymax, 6);
+    xt = o.logX ? logTicks(r.xmin, r.xmax) : niceLinearTicks(r.xmin, r.xmax, 8);
+    var minor = function (t) { return t.some(function (v) { var e = Math.log10(v); return Math.abs(e - Math.round(e)) > 1e-9; }); };
+    var xMinor = minor(xt), yMinor = minor(yt);
+    var logLabel = function (v, plain) { return plain ? fmt(v, 2) : "1e" + Math.round(Math.log10(v)); };
     var step = Math.max(1, Math.ceil(yt.length / 10));
     yt.forEach(function (v, i) {
       var y = lay.py(v); ctx.beginPath(); ctx.moveTo(lay.L, y); ctx.lineTo(lay.w - lay.R, y); ctx.stroke();
-      if (i % step === 0) { ctx.textAlign = "right"; ctx.fillText(o.logY ? "1e" + Math.round(Math.log10(v)) : fmt(v, 3), lay.L - 4, y + 4); }
+      if (i % step === 0) { ctx.textAlign = "right"; ctx.fillText(o.logY ? logLabel(v, yMinor) : fmt(v, 3), lay.L - 4, y + 4); }
     });
     xt.forEach(function (v) {
       var x = lay.px(v); ctx.beginPath(); ctx.moveTo(x, lay.T); ctx.lineTo(x, lay.h - lay.B); ctx.stroke();
-      ctx.textAlign = "center"; ctx.fillText(o.logX ? "1e" + Math.round(Math.log10(v)) : fmt(v, 4), x, lay.h - lay.B + 14);
+      ctx.textAlign = "center"; ctx.fillText(o.logX ? logLabel(v, xMinor) : fmt(v, 4), x, lay.h - lay.B + 14);
     });
     ctx.strokeStyle = "#333"; ctx.strokeRect(lay.L, lay.T, lay.w - lay.L - lay.R, lay.h - lay.T - lay.B);
     ctx.textAlign = "center"; ctx.fillText(o.xLabel || "", (lay.L + lay.w - lay.R) / 2, lay.h - 6);
@@ -189,6 +198,18 @@ var Site = (function () {
       ctx.beginPath(); ctx.moveTo(mx, lay.T); ctx.lineTo(mx, lay.h - lay.B); ctx.stroke();
     }
     ctx.restore();
+    if (o.legend) {
+      var vis = this.series.filter(function (s) { return s.visible; });
+      ctx.font = "12px sans-serif";
+      var lw = Math.max.apply(null, vis.map(function (s) { return ctx.measureText(s.name).width; }).concat([0])) + 34;
+      var lx = o.legend === "left" ? lay.L + 6 : lay.w - lay.R - lw - 6, ly = lay.T + 6;
+      ctx.fillStyle = "rgba(255,255,255,0.9)"; ctx.fillRect(lx, ly, lw, 18 * vis.length + 6);
+      vis.forEach(function (s, i) {
+        ctx.strokeStyle = s.color; ctx.lineWidth = 2; ctx.setLineDash(s.dash || []);
+        ctx.beginPath(); ctx.moveTo(lx + 6, ly + 13 + 18 * i); ctx.lineTo(lx + 26, ly + 13 + 18 * i); ctx.stroke(); ctx.setLineDash([]);
+        ctx.fillStyle = "#222"; ctx.textAlign = "left"; ctx.fillText(s.name, lx + 30, ly + 17 + 18 * i);
+      });
+    }
     if (this.hover) {
       var hv = this.hover, X = lay.px(hv.x), Y = lay.py(hv.y);
       ctx.fillStyle = hv.color; ctx.beginPath(); ctx.arc(X, Y, 4, 0, 2 * Math.PI); ctx.fill();

@@ -116,7 +116,7 @@
     { id: "cg", label: "CG", run: function () { return runPCG(null); } },
     { id: "pcg_hodlr2", label: "PCG + HODLR M\u2082", run: function () { return runPCG(M2); } },
     { id: "pcg_hodlr8", label: "PCG + HODLR M\u2088", run: function () { return runPCG(M8); } },
-    { id: "richardson_hodlr8", label: "Richardson x += \u03c9 M\u2088(b \u2212 Ax), \u03c9 = " + omega.toPrecision(6), run: function () { return runRichardson(M8, omega); } }
+    { id: "richardson_hodlr8", label: "Richardson x += \u03c9 M\u2088(b \u2212 Ax), \u03c9 = " + omega.toPrecision(10), run: function () { return runRichardson(M8, omega); } }
   ];
   methods.forEach(function (m, i) {
     var st = m.run();
@@ -128,7 +128,7 @@
   });
   var seconds = (performance.now() - t0) / 1000;
   document.getElementById("n").textContent = String(n);
-  document.getElementById("tol").textContent = String(tol);
+  document.getElementById("tol").textContent = tol.toExponential();
   var last = Math.max.apply(null, methods.map(function (m) { return m.iterations; }));
 
   // ---- summary table
@@ -140,7 +140,7 @@
   });
   var tbl = Site.table([
     { key: "method", label: "method" }, { key: "label", label: "solver" },
-    { key: "its", label: "iterations to " + tol + " (page)", num: true },
+    { key: "its", label: "iterations to " + tol.toExponential() + " (page)", num: true },
     { key: "cpp", label: "iterations (C++, race_export)", num: true },
     { key: "err", label: "error at that iteration", num: true, digits: 4 },
     { key: "match", label: "page = C++" }, { key: "status", label: "status" }
@@ -170,9 +170,14 @@
     toggles.appendChild(Site.el("label", { class: "toggle" }, [cb, sw, m.id]));
   });
 
-  var chart = new Site.LineChart(document.getElementById("chart"), { logY: true, yMin: 1e-7, yMax: 2, xMin: 0, xMax: last,
+  var chart = new Site.LineChart(document.getElementById("chart"), { legend: true, logY: true, yMin: 1e-7, yMax: 2, xMin: 0, xMax: last,
     xLabel: "iteration k", yLabel: "relative error \u2016x_k \u2212 x*\u2016 / \u2016x*\u2016", xName: "k", yName: "error",
-    hlines: [{ y: tol, label: "target " + tol, color: "#555" }] });
+    hlines: [{ y: tol, label: "target " + tol.toExponential(), color: "#555" }] });
+  var zoom = document.getElementById("zoom");
+  zoom.addEventListener("change", function () {
+    chart.opts.xMax = zoom.value === "all" ? last : Math.min(last, parseInt(zoom.value, 10));
+    chart.draw();
+  });
   chart.setSeries(methods.map(function (m) { return { name: m.id, y: m.errors, color: m.color }; }));
 
   // ---- frame control

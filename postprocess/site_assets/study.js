@@ -26,12 +26,12 @@
 
   function indexPage() {
     var C = S.canonical, root = C.root, meta = document.getElementById("meta");
-    var machine = (S.race_meta && S.race_meta.machine) || (S.bench.bench_np1 && S.bench.bench_np1.machine) || "";
+    var benchMachine = Object.keys(S.bench).map(function (k) { return S.bench[k].machine; }).filter(function (m) { return m; })[0];
     Site.metaList(meta, [
       ["results folder", S.generated_from], ["files read", S.files.join(", ")],
       ["program", root.program], ["MPI ranks", root.ranks], ["problems", root.problems], ["methods", root.methods],
       ["versions", root.versions], ["command-line options", root.options || "(none: the defaults)"],
-      ["machine", machine + (machine ? " (from the benchmark / export records)" : "")],
+      ["machine of the benchmark records", benchMachine], ["machine of the race export", S.race_meta ? S.race_meta.machine : undefined],
       ["race export", S.race_meta ? S.race_meta.created + ", " + S.race_meta.versions : "not present"]
     ]);
     C.problems.forEach(function (p) {
@@ -146,7 +146,7 @@
         ks.n.map(function (n, i) { return { n: n, k: ks.kappa[i], c: ks.kappa_closed_form[i], d: ks.relative_difference[i] }; })));
       var c3 = el("canvas", { width: 700, height: 300, class: "chart" });
       s2.appendChild(c3);
-      var ch3 = new Site.LineChart(c3, { logX: true, logY: true, xLabel: "n", yLabel: "\u03ba(A)", xName: "n", yName: "\u03ba" });
+      var ch3 = new Site.LineChart(c3, { legend: "left", logX: true, logY: true, xLabel: "n", yLabel: "\u03ba(A)", xName: "n", yName: "\u03ba" });
       ch3.setSeries([{ name: "SLEPc", x: ks.n, y: ks.kappa }, { name: "closed form", x: ks.n, y: ks.kappa_closed_form, dash: [5, 4] }]);
     }
   }
@@ -170,7 +170,7 @@
       hs.notes.forEach(function (c) { s.appendChild(el("p", { class: "note", text: c })); });
       var cv = el("canvas", { width: 760, height: 320, class: "chart" });
       s.appendChild(cv);
-      var ch = new Site.LineChart(cv, { logX: true, logY: true, xLabel: "N", yLabel: "seconds", xName: "N", yName: "s" });
+      var ch = new Site.LineChart(cv, { legend: "left", logX: true, logY: true, xLabel: "N", yLabel: "seconds", xName: "N", yName: "s" });
       var N = hs.rows.map(function (r) { return r.N; });
       var keys = ["build[s]", "+check[s]", "factor[s]", "solves[s]", "subtr.[s]", "other[s]"].filter(function (k) { return hs.columns.indexOf(k) >= 0; });
       var ser = keys.map(function (k) { return { name: k, x: N, y: hs.rows.map(function (r) { return r[k]; }) }; });
@@ -192,7 +192,7 @@
         if (ns.every(isFinite)) {
           var cv2 = el("canvas", { width: 700, height: 300, class: "chart" });
           s.appendChild(cv2);
-          var ch2 = new Site.LineChart(cv2, { logX: true, logY: true, xLabel: "n", yLabel: t.title, xName: "n", yName: "value" });
+          var ch2 = new Site.LineChart(cv2, { legend: "left", logX: true, logY: true, xLabel: "n", yLabel: t.title, xName: "n", yName: "value" });
           ch2.setSeries(t.rows.map(function (r) { return { name: r[0], x: ns, y: r.slice(1).map(parseFloat) }; }));
         }
       });
