@@ -428,7 +428,32 @@ TEST(Dst, BadOperators)
   ProblemDestroy(&p);
 }
 
-// -pc_dst_scale takes mean, harmonic or a positive number.
+// FFTW_MEASURE plans (-pc_dst_fftw_planner measure) give the same solution; an unknown planner
+// is an error.
+TEST(Dst, Planner)
+{
+  Problem p;
+  ASSERT_EQ(0, CreateTestProblem(PETSC_COMM_WORLD, "rod", 40, "", &p));
+  PC pc = CreateDst(p.A);
+  ASSERT_EQ(0, PCSetOptionsPrefix(pc, "pl_"));
+  ASSERT_EQ(0, PetscOptionsSetValue(NULL, "-pl_pc_dst_fftw_planner", "measure"));
+  ASSERT_EQ(0, PCSetFromOptions(pc));
+  Vec x, xd = DirectSolve(p.A, p.b);
+  VecDuplicate(p.b, &x);
+  ASSERT_EQ(0, PCApply(pc, p.b, x));
+  EXPECT_LT(RelDiff(x, xd), 1e-14);
+  ASSERT_EQ(0, PetscOptionsSetValue(NULL, "-pl_pc_dst_fftw_planner", "fast"));
+  PetscPushErrorHandler(PetscReturnErrorHandler, NULL);
+  EXPECT_NE(PCSetFromOptions(pc), 0);
+  PetscPopErrorHandler();
+  ASSERT_EQ(0, PetscOptionsClearValue(NULL, "-pl_pc_dst_fftw_planner"));
+  VecDestroy(&x);
+  VecDestroy(&xd);
+  PCDestroy(&pc);
+  ProblemDestroy(&p);
+}
+
+// -pc_dst_scale takes midrange, mean, harmonic or a positive number.
 TEST(Dst, ScaleOption)
 {
   const char *bad[] = {"0", "-1", "abc", "1e400", "nan", "2x", "Mean"};

@@ -35,13 +35,16 @@
 #error "PC dst uses FFTW's real double-precision transforms: build PETSc with real doubles"
 #endif
 
-static const char *const scale_names[] = {"midrange", "mean", "harmonic", "value"};
+static const char *const planner_names[] = {"estimate", "measure", "patient"};
+static const unsigned    planner_flags[] = {FFTW_ESTIMATE, FFTW_MEASURE, FFTW_PATIENT};
+static const char *const scale_names[]   = {"midrange", "mean", "harmonic", "value"};
 
 typedef struct {
   // settings
   PCDstScaleType scale_type;
   PetscReal      scale_value;
   PetscInt       grid_width; // 0: from the DMDA / the operator
+  PetscInt       planner;    // index into planner_names / planner_flags
   // built by PCSetUp
   GridShape              shape;
   GridLines              g;
@@ -78,13 +81,12 @@ static PetscErrorCode PCReset_Dst(PC pc)
 }
 
 // howmany in-place DST-I of length n, contiguous, one after the other.
-static fftw_plan DstPlan(PetscInt n, PetscInt howmany, PetscScalar *a)
+static fftw_plan DstPlan(PetscInt n, PetscInt howmany, PetscScalar *a, unsigned flags)
 {
   int                 len  = (int)n;
   const fftw_r2r_kind kind = FFTW_RODFT00;
   if (howmany == 0) return NULL;
-  return fftw_plan_many_r2r(1, &len, (int)howmany, a, NULL, 1, len, a, NULL, 1, len, &kind,
-                            FFTW_ESTIMATE);
+  return fftw_plan_many_r2r(1, &len, (int)howmany, a, NULL, 1, len, a, NULL, 1, len, &kind, flags);
 }
 
 static PetscErrorCode PCSetUp_Dst(PC pc)
@@ -166,8 +168,9 @@ static PetscErrorCode PCSetUp_Dst(PC pc)
              "%g): the transform would divide by zero or change sign",
              (double)in->cx, (double)in->cy, (double)in->c0, (double)lmin);
 
-  d->plan_rows = DstPlan(cols, d->g.nr, d->g.row);
-  d->plan_cols = DstPlan(rows, d->g.nc, d->g.col);
+  // FFTW_MEASURE and FFTW_PATIENT time candidate algorithms on the buffers (overwriting them).
+  d->plan_rows = DstPlan(cols, d->g.nr, d->g.row, planner_flags[d->planner]);
+  d->plan_cols = DstPlan(rows, d->g.nc, d->g.col, planner_flags[d->planner]);
   PetscCheck((d->plan_rows || !d->g.nr) && (d->plan_cols || !d->g.nc), PETSC_COMM_SELF,
              PETSC_ERR_LIB, "PC dst: FFTW could not plan the transforms");
   PetscCall(PetscTime(&t1));
@@ -209,11 +212,13 @@ static PetscErrorCode PCView_Dst(PC pc, PetscViewer viewer)
   PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &iascii));
   if (!iascii) PetscFunctionReturn(0);
   if (d->scale_type == PC_DST_SCALE_VALUE)
-    PetscCall(PetscViewerASCIIPrintf(viewer, "  2-D sine transform (FFTW RODFT00), scale %g\n",
-                                     (double)d->scale_value));
+    PetscCall(PetscViewerASCIIPrintf(viewer,
+                                     "  2-D sine transform (FFTW RODFT00, planner %s), scale %g\n",
+                                     planner_names[d->planner], (double)d->scale_value));
   else
-    PetscCall(PetscViewerASCIIPrintf(viewer, "  2-D sine transform (FFTW RODFT00), scale %s\n",
-                                     scale_names[d->scale_type]));
+    PetscCall(PetscViewerASCIIPrintf(viewer,
+                                     "  2-D sine transform (FFTW RODFT00, planner %s), scale %s\n",
+                                     planner_names[d->planner], scale_names[d->scale_type]));
   if (!pc->setupcalled || !d->lines) PetscFunctionReturn(0);
   const PCDstInfo *in = &d->info;
   PetscCall(PetscViewerASCIIPrintf(viewer,
@@ -279,6 +284,15 @@ static PetscErrorCode PCSetFromOptions_Dst(PC pc, PetscOptionItems *PetscOptions
                             "PCDst", width, &width, NULL));
   PetscCheck(width >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "PC dst: -pc_dst_grid_width must be >= 0, got %" PetscInt_FMT, width);
+  {
+    PetscInt planner = d->planner;
+    PetscCall(
+        PetscOptionsEList("-pc_dst_fftw_planner",
+                          "FFTW planner effort (measure/patient time the candidates at setup)",
+                          "PCDst", planner_names, 3, planner_names[planner], &planner, NULL));
+    if (planner != d->planner) pc->setupcalled = 0;
+    d->planner = planner;
+  }
   if (width != d->grid_width) pc->setupcalled = 0;
   d->grid_width = width;
   PetscOptionsHeadEnd();
