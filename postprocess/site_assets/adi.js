@@ -10,11 +10,12 @@
   var D = window.RACE_DATA, OFF = window.ADI_OFFLINE;
   var n = D.n, N = n * n, h = 1.0 / (n + 1), h2 = h * h, K = D.adi.half_sweeps;
 
-  // The rods at n = 32 (REPORTS.md §0; other n scale the positions by n/32 as RhsRods does).
+  // The rods: +1 on rows 3..8 of column 4, -1 on rows 23..28 of column 27 at n = 32 (REPORTS.md
+  // §0); other n scale the positions by n/32 as RhsRods (src/problems/rhs_rods.cpp) does.
   function sc(i) { return Math.floor(i * n / 32); }
+  var rods = [[sc(3), sc(9) - 1, sc(4), 1], [sc(23), sc(29) - 1, sc(27), -1]];
   var b = new Float64Array(N);
-  for (var i = sc(3); i <= sc(8); i++) b[i * n + sc(4)] = 1;
-  for (var i2 = sc(23); i2 <= sc(28); i2++) b[i2 * n + sc(27)] = -1;
+  rods.forEach(function (r) { for (var i = r[0]; i <= r[1]; i++) b[i * n + r[2]] = r[3]; });
   var bOK = true;
   for (var q = 0; q < N; q++) if (b[q] !== D.b[q]) bOK = false;
   var xs = Float64Array.from(D.x_star), xsNorm = 0;
@@ -86,12 +87,10 @@
   var vmax = 0;
   for (q = 0; q < N; q++) vmax = Math.max(vmax, Math.abs(xs[q]));
   var emax = vmax; // error field at half-sweep 0 is -x*: its scale, fixed
-  var rodCells = [];
-  for (q = 0; q < N; q++) if (b[q] !== 0) rodCells.push(q);
   function outlineRods(canvas) {
     var ctx = canvas.getContext("2d"), c = canvas.width / n;
     ctx.strokeStyle = "#000"; ctx.lineWidth = 1;
-    [[sc(3), sc(8), sc(4)], [sc(23), sc(28), sc(27)]].forEach(function (r) { ctx.strokeRect(r[2] * c, r[0] * c, c, (r[1] - r[0] + 1) * c); });
+    rods.forEach(function (r) { ctx.strokeRect(r[2] * c, r[0] * c, c, (r[1] - r[0] + 1) * c); });
   }
   var curve = new Site.LineChart(document.getElementById("curve"), { legend: true, logY: true, xMin: 0, xMax: K, xLabel: "half-sweep", yLabel: "relative error",
     xName: "half-sweep", yName: "error" });
