@@ -216,6 +216,17 @@
     else if (ev.key === "Home") { stop(); show(0); ev.preventDefault(); }
     else if (ev.key === "End") { stop(); show(last); ev.preventDefault(); }
   });
+  // ---- where the data came from
+  var meta = document.getElementById("race-meta");
+  meta.appendChild(Site.el("h2", { text: "The exported operators" }));
+  Site.metaList(meta, [
+    ["exported by", D.program + ", " + D.created], ["machine", D.machine], ["versions", D.versions],
+    ["problem", D.problem + ", n = " + n + ", N = " + N + ", \u2016x*\u2016 = " + Site.fmt(xsNorm, 8)],
+    ["\u03c9", omega + " = 2/(" + Site.fmt(D.omega.lambda_min, 10) + " + " + Site.fmt(D.omega.lambda_max, 10) + "), " + D.omega.source],
+    ["M\u2082", "\u03ba(M\u2082A) = " + Site.fmt(D.hodlr.rank2.kappa, 6) + ", storage " + D.hodlr.rank2.storage + " numbers, " + D.hodlr.rank2.blocks.length + " blocks, shift " + D.hodlr.rank2.shift],
+    ["M\u2088", "\u03ba(M\u2088A) = " + Site.fmt(D.hodlr.rank8.kappa, 6) + ", storage " + D.hodlr.rank8.storage + " numbers, " + D.hodlr.rank8.blocks.length + " blocks, shift " + D.hodlr.rank8.shift],
+    ["C++ solvers", Object.keys(D.cpp).map(function (m) { return m + ": " + D.cpp[m].ksp_type + "/" + D.cpp[m].pc_type; }).join(", ")]
+  ]);
   show(0);
   document.body.setAttribute("data-ready", "1");
 })();
