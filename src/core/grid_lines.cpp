@@ -310,3 +310,88 @@ PetscErrorCode GridDiagonalCoefficient(Mat P, PetscInt rows, PetscInt cols,
   PetscCall(VecDestroy(&d));
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode GridSeparableFitFree(GridSeparableFit *fit)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree3(fit->c, fit->td, fit->te));
+  PetscCall(PetscMemzero(fit, sizeof(*fit)));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode GridLinesFitSeparable(PC pc, GridLines *g, GridSeparableFit *fit)
+{
+  Mat            P;
+  Vec            ax;
+  const PetscInt rows = g->rows, cols = g->cols, nloc = g->nr * g->cols, j0 = cols / 2;
+  PetscReal      s[2] = {0, 0};
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(fit, sizeof(*fit)));
+  PetscCall(PetscCalloc3(rows, &fit->c, rows, &fit->td, rows, &fit->te));
+  if (cols < 2) PetscFunctionReturn(0);
+  PetscCall(PCGetOperators(pc, NULL, &P));
+  PetscCall(VecDuplicate(g->opv, &ax));
+
+  // 1. Unit vectors at (i, j0) for i = r mod 3: row i of the product holds -c_i at (i, j0 +- 1)
+  //    and T_ii + 2 c_i at (i, j0); rows i +- 1 hold T_{i+-1,i} at (i +- 1, j0).
+  std::vector<PetscReal> diag(rows, 0.0);
+  for (PetscInt r = 0; r < 3; r++) {
+    PetscCall(PetscArrayzero(g->row, nloc));
+    for (PetscInt i = g->r0; i < g->r0 + g->nr; i++)
+      if (i % 3 == r) g->row[(i - g->r0) * cols + j0] = 1.0;
+    PetscCall(GridLinesFromRows(g, g->opv));
+    PetscCall(MatMult(P, g->opv, ax));
+    PetscCall(GridLinesToRows(g, ax));
+    for (PetscInt i = g->r0; i < g->r0 + g->nr; i++) {
+      const PetscScalar *y = g->row + (i - g->r0) * cols;
+      if (i % 3 == r) {
+        fit->c[i] = -PetscRealPart(j0 + 1 < cols ? y[j0 + 1] : y[j0 - 1]);
+        diag[i]   = PetscRealPart(y[j0]);
+      } else if (i > 0 && (i - 1) % 3 == r)
+        fit->te[i - 1] = PetscRealPart(y[j0]);
+    }
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, fit->c, rows, MPIU_REAL, MPIU_SUM, g->comm));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, diag.data(), rows, MPIU_REAL, MPIU_SUM, g->comm));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, fit->te, rows, MPIU_REAL, MPIU_SUM, g->comm));
+  for (PetscInt i = 0; i < rows; i++) {
+    fit->td[i] = diag[i] - 2.0 * fit->c[i];
+    // As for c0 of the stencil fit: a diagonal below 8 ulps of A_ii is rounding.
+    if (PetscAbsReal(fit->td[i]) <= 8.0 * PETSC_MACHINE_EPSILON * PetscAbsReal(diag[i]))
+      fit->td[i] = 0.0;
+  }
+
+  // 2. The operator against c_i Dxx + T on the probe.
+  std::vector<PetscScalar> x(nloc), sx(nloc);
+  for (PetscInt k = 0; k < nloc; k++) x[k] = g->row[k] = ProbeValue(g->r0 * cols + k);
+  PetscCall(GridLinesFromRows(g, g->opv));
+  PetscCall(MatMult(P, g->opv, ax));
+  PetscCall(GridLinesRowsToColumns(g));
+  for (PetscInt j = 0; j < g->nc; j++) {
+    PetscScalar *cc = g->col + j * rows, prev = 0.0;
+    for (PetscInt i = 0; i < rows; i++) {
+      const PetscScalar cur = cc[i], next = i + 1 < rows ? cc[i + 1] : 0.0;
+      cc[i] = fit->td[i] * cur + (i > 0 ? fit->te[i - 1] * prev : 0.0) +
+              (i + 1 < rows ? fit->te[i] * next : 0.0);
+      prev = cur;
+    }
+  }
+  PetscCall(GridLinesColumnsToRows(g));
+  for (PetscInt r = 0; r < g->nr; r++)
+    for (PetscInt j = 0; j < cols; j++) {
+      const PetscInt    k = r * cols + j;
+      const PetscScalar w = j > 0 ? x[k - 1] : 0.0, e = j < cols - 1 ? x[k + 1] : 0.0;
+      sx[k] = g->row[k] + fit->c[g->r0 + r] * (2.0 * x[k] - w - e);
+    }
+  PetscCall(GridLinesToRows(g, ax));
+  for (PetscInt k = 0; k < nloc; k++) {
+    s[0] += PetscRealPart((g->row[k] - sx[k]) * PetscConj(g->row[k] - sx[k]));
+    s[1] += PetscRealPart(g->row[k] * PetscConj(g->row[k]));
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, s, 2, MPIU_REAL, MPIU_SUM, g->comm));
+  fit->defect    = s[1] > 0.0 ? PetscSqrtReal(s[0] / s[1]) : PETSC_MAX_REAL;
+  fit->separable = (PetscBool)(fit->defect <= GRID_STENCIL_TOL);
+  PetscCall(VecDestroy(&ax));
+  PetscFunctionReturn(0);
+}

@@ -81,3 +81,23 @@ typedef enum {
 PetscErrorCode GridDiagonalCoefficient(Mat P, PetscInt rows, PetscInt cols,
                                        GridCoefficientType type, PetscBool *available,
                                        PetscReal *coefficient, PetscReal *min_diagonal);
+
+// The operators A = diag(c) (x) Dxx + T (x) I: grid row i couples along j with weight c_i (a
+// coefficient depending on the slow index only, as the project's variable problem), T is a
+// symmetric tridiagonal matrix coupling the grid rows (the same for every column). With
+// D = diag(c) (x) I, D^{-1}(diag(c) (x) Dxx) = I (x) Dxx and D^{-1}(T (x) I) = C^{-1}T (x) I
+// commute: the structure ADI with D-weighted shifts needs. The constant operator is the case
+// c_i = cx, T = cy Dyy + c0 I.
+typedef struct {
+  PetscReal *c;         // rows entries: the x-weight of each grid row
+  PetscReal *td, *te;   // T: diagonal (rows), off-diagonal T_{i,i+1} (rows - 1)
+  PetscBool  separable; // the operator equals this structure on a probe (GRID_STENCIL_TOL)
+  PetscReal  defect;    // ||A x - S x|| / ||A x||
+} GridSeparableFit;
+
+// Reads c and T from three products of the operator with unit vectors on every third grid row
+// of the middle column, then checks the operator against them on the pseudo-random probe.
+// Needs cols >= 2 (else separable = false). Allocates c, td, te (GridSeparableFitFree).
+// Collective.
+PetscErrorCode GridLinesFitSeparable(PC pc, GridLines *g, GridSeparableFit *fit);
+PetscErrorCode GridSeparableFitFree(GridSeparableFit *fit);

@@ -1,17 +1,25 @@
 // PC type "adi": Peaceman-Rachford ADI as a preconditioner (adi.h).
 //
-// The k-shift cycle from x = 0, for shifts sigma_1..sigma_k:
-//   rows half-step     (H + s_m) x' = w_m,               w_1 = r, w_m = (s_m - V) x + r
-//   columns half-step  (V + s_m) x  = u_m = (s_m - H) x' + r
-// Neither H nor V is ever multiplied: (s_m - H) x' = 2 s_m x' - w_m and
-// (s_{m+1} - V) x = (s_m + s_{m+1}) x - u_m, so each half-step is one batch of tridiagonal
-// solves (LAPACK pttrs, all grid lines of a rank as the right-hand sides of one call, the
-// factor from pttrf at setup) and an axpy. The row half-steps work in the row layout, the
-// column half-steps in the column layout of core/grid_lines.h; each double sweep costs two
-// VecScatter transposes. For k = 1 this is 2 sigma (V + sigma)^{-1} (H + sigma)^{-1} r.
+// The operator is read as A = H + V, H = diag(c) (x) Dxx (grid row i couples along j with
+// weight c_i), V = T (x) I (T tridiagonal, coupling the grid rows; core/grid_lines.h,
+// GridLinesFitSeparable): the constant operator (c_i = cx, T = cy Dyy + c0 I) and any
+// coefficient that depends on the slow index only (the variable problem). With
+// D = diag(c) (x) I the scaled parts D^{-1}H = I (x) Dxx and D^{-1}V = C^{-1}T (x) I commute, so
+// the ADI iteration for D^{-1}A with shifts s_m is a symmetric preconditioner of A:
+//   rows half-step     (H + s_m D) x' = w_m,              w_1 = r, w_m = (s_m D - V) x + r
+//   columns half-step  (V + s_m D) x  = u_m = (s_m D - H) x' + r
+// Neither H nor V is ever multiplied: (s_m D - H) x' = 2 s_m D x' - w_m and
+// (s_{m+1} D - V) x = (s_m + s_{m+1}) D x - u_m. A row half-step is
+// x' = (Dxx + s_m)^{-1} (w / c_i) on every grid row, a column half-step (T + s_m C)^{-1} u on
+// every grid column: one batch of tridiagonal solves each (LAPACK pttrs, all grid lines of a
+// rank as the right-hand sides of one call, the pttrf factors computed at setup), in the row
+// and the column layout of core/grid_lines.h; each double sweep costs two VecScatter transposes.
+// For k = 1 and a constant operator this is 2 sigma (V + sigma)^{-1} (H + sigma)^{-1} r.
 //
-// The error of the cycle is prod_m R_m, R_m = (V + s_m)^{-1}(s_m - H)(H + s_m)^{-1}(s_m - V),
-// so M^{-1} A = I - prod_m R_m, whose eigenvalues are 1 - g(lx) g(ly) in (0, 2).
+// The error of the cycle is prod_m R_m with R_m = (V + s_m D)^{-1}(s_m D - H)(H + s_m D)^{-1}
+// (s_m D - V), so M^{-1} A = I - prod_m R_m, whose eigenvalues are 1 - g(lx) g(ly) in (0, 2)
+// over the eigenvalues lx of Dxx and ly of C^{-1}T. An operator of neither form (a coefficient
+// varying along the rows) gets the ADI of c L_h, c the midrange coefficient (as PC dst).
 #include <petsc/private/pcimpl.h>
 #include <petscblaslapack.h>
 #include <petsctime.h>
@@ -31,7 +39,10 @@ typedef struct {
   GridShape                shape;
   GridLines                g;
   PetscBool                lines;
-  std::vector<PetscReal>   dx, ex, dy, ey; // pttrf factors per shift: rows (length cols), columns
+  std::vector<PetscReal>   c, td, te;      // H = diag(c) (x) Dxx, V = T (x) I
+  PetscReal                scale;          // shifts in D^{-1}A units times scale = info's units
+  std::vector<PetscReal>   s;              // shifts in D^{-1}A units
+  std::vector<PetscReal>   dx, ex, dy, ey; // pttrf factors per shift: rows (Dxx + s), columns
   std::vector<PetscScalar> w, u, rrow, rcol;
   PCAdiInfo                info;
 } PC_Adi;
@@ -98,6 +109,10 @@ static PetscErrorCode PCReset_Adi(PC pc)
   PetscFunctionBegin;
   if (d->lines) PetscCall(GridLinesDestroy(&d->g));
   d->lines = PETSC_FALSE;
+  d->c.clear();
+  d->td.clear();
+  d->te.clear();
+  d->s.clear();
   d->dx.clear();
   d->ex.clear();
   d->dy.clear();
@@ -110,16 +125,13 @@ static PetscErrorCode PCReset_Adi(PC pc)
   PetscFunctionReturn(0);
 }
 
-// pttrf of c*tridiag(-1, 2, -1) + (c0/2 + s) I of size n into d[n], e[n-1].
-static PetscErrorCode AdiFactor(PetscInt n, PetscReal c, PetscReal diag, PetscReal *dd,
-                                PetscReal *ee)
+// pttrf of the tridiagonal (diagonal dd, off-diagonal ee) of size n, in place.
+static PetscErrorCode AdiFactor(PetscInt n, PetscReal *dd, PetscReal *ee)
 {
   PetscBLASInt bn, info;
 
   PetscFunctionBegin;
   PetscCall(PetscBLASIntCast(n, &bn));
-  for (PetscInt i = 0; i < n; i++) dd[i] = 2.0 * c + diag;
-  for (PetscInt i = 0; i + 1 < n; i++) ee[i] = -c;
   PetscCallBLAS("LAPACKpttrf", LAPACKpttrf_(&bn, dd, ee, &info));
   PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB,
              "PC adi: LAPACK pttrf failed (info %d): the shifted line operator is not positive "
@@ -128,13 +140,36 @@ static PetscErrorCode AdiFactor(PetscInt n, PetscReal c, PetscReal diag, PetscRe
   PetscFunctionReturn(0);
 }
 
+// Smallest and largest eigenvalue of the symmetric tridiagonal (d, e) of size n (LAPACK stebz).
+static PetscErrorCode AdiTridiagonalExtremes(PetscInt n, const PetscReal *d, const PetscReal *e,
+                                             PetscReal *lo, PetscReal *hi)
+{
+  PetscBLASInt              bn, il, m, nsplit, info;
+  const PetscReal           zero = 0.0, abstol = 0.0;
+  std::vector<PetscReal>    w(n), work(4 * n + 4);
+  std::vector<PetscBLASInt> iblock(n), isplit(n), iwork(3 * n + 3);
+
+  PetscFunctionBegin;
+  PetscCall(PetscBLASIntCast(n, &bn));
+  for (int end = 0; end < 2; end++) {
+    il = end ? bn : 1;
+    PetscCallBLAS("LAPACKstebz", LAPACKstebz_("I", "E", &bn, &zero, &zero, &il, &il, &abstol, d, e,
+                                              &m, &nsplit, w.data(), iblock.data(), isplit.data(),
+                                              work.data(), iwork.data(), &info));
+    PetscCheck(info == 0 && m == 1, PETSC_COMM_SELF, PETSC_ERR_LIB,
+               "PC adi: LAPACK stebz failed (info %d)", (int)info);
+    *(end ? hi : lo) = w[0];
+  }
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode PCSetUp_Adi(PC pc)
 {
-  PC_Adi        *d    = (PC_Adi *)pc->data;
-  MPI_Comm       comm = PetscObjectComm((PetscObject)pc);
-  Mat            P;
-  GridStencilFit fit;
-  PetscLogDouble t0, t1;
+  PC_Adi          *d    = (PC_Adi *)pc->data;
+  MPI_Comm         comm = PetscObjectComm((PetscObject)pc);
+  Mat              P;
+  GridSeparableFit fit;
+  PetscLogDouble   t0, t1;
 
   PetscFunctionBegin;
   PetscCall(PetscTime(&t0));
@@ -144,51 +179,80 @@ static PetscErrorCode PCSetUp_Adi(PC pc)
   const PetscInt rows = d->shape.rows, cols = d->shape.cols;
   PetscCall(GridLinesCreate(pc, &d->shape, NULL, NULL, &d->g));
   d->lines = PETSC_TRUE;
-  PetscCall(GridLinesFitStencil(pc, &d->g, &fit));
+  PetscCall(GridLinesFitSeparable(pc, &d->g, &fit));
 
   PCAdiInfo *in = &d->info;
   in->rows      = rows;
   in->cols      = cols;
-  in->exact     = fit.constant;
+  in->exact     = fit.separable;
   in->defect    = fit.defect;
-  if (fit.constant) {
-    in->cx = fit.cx;
-    in->cy = fit.cy;
-    in->c0 = fit.c0;
+  if (fit.separable) {
+    d->c.assign(fit.c, fit.c + rows);
+    d->td.assign(fit.td, fit.td + rows);
+    d->te.assign(fit.te, fit.te + rows);
   } else {
-    PetscBool available;
-    PetscReal c, dmin;
-    PetscCheck(fit.five_point, comm, PETSC_ERR_ARG_INCOMP,
+    GridStencilFit st;
+    PetscBool      available;
+    PetscReal      c, dmin;
+    PetscCall(GridLinesFitStencil(pc, &d->g, &st));
+    PetscCheck(st.five_point, comm, PETSC_ERR_ARG_INCOMP,
                "PC adi: the operator is not a 5-point stencil on the %" PetscInt_FMT
                " x %" PetscInt_FMT " grid (its column at grid point (%" PetscInt_FMT
                ", %" PetscInt_FMT ") has entries outside it): no row/column splitting",
-               rows, cols, fit.pi, fit.pj);
+               rows, cols, st.pi, st.pj);
     PetscCall(
         GridDiagonalCoefficient(P, rows, cols, GRID_COEFFICIENT_MIDRANGE, &available, &c, &dmin));
     PetscCheck(available && dmin > 0.0, comm, PETSC_ERR_ARG_INCOMP,
-               "PC adi: the operator is not constant-coefficient (relative defect %.2e) and %s",
+               "PC adi: the operator's coefficient varies along the grid rows (relative defect "
+               "%.2e of the row-separable form) and it %s",
                (double)fit.defect,
                available ? "has a nonpositive diagonal" : "provides no diagonal (MatGetDiagonal)");
-    in->cx = c * (cols + 1.0) * (cols + 1.0);
-    in->cy = c * (rows + 1.0) * (rows + 1.0);
-    in->c0 = 0.0;
+    const PetscReal ihx2 = (cols + 1.0) * (cols + 1.0), ihy2 = (rows + 1.0) * (rows + 1.0);
+    d->c.assign(rows, c * ihx2);
+    d->td.assign(rows, 2.0 * c * ihy2);
+    d->te.assign(rows, -c * ihy2);
   }
-  // Spectral interval of H and V together.
-  const PetscReal hlo = in->cx * GridD1Eigenvalue(cols, 0) + 0.5 * in->c0;
-  const PetscReal hhi = in->cx * GridD1Eigenvalue(cols, cols - 1) + 0.5 * in->c0;
-  const PetscReal vlo = in->cy * GridD1Eigenvalue(rows, 0) + 0.5 * in->c0;
-  const PetscReal vhi = in->cy * GridD1Eigenvalue(rows, rows - 1) + 0.5 * in->c0;
-  in->lambda_1        = PetscMin(PetscMin(hlo, hhi), PetscMin(vlo, vhi));
-  in->lambda_n        = PetscMax(PetscMax(hlo, hhi), PetscMax(vlo, vhi));
-  PetscCheck(in->lambda_1 > 0.0, comm, PETSC_ERR_ARG_INCOMP,
+  PetscCall(GridSeparableFitFree(&fit));
+  d->te[rows - 1] = 0.0;
+
+  // Constant rows (all c_i equal): report in the operator's units, H = cx Dxx, V = T.
+  PetscBool constant = PETSC_TRUE;
+  for (PetscInt i = 0; i < rows; i++) {
+    PetscCheck(d->c[i] > 0.0, comm, PETSC_ERR_ARG_INCOMP,
+               "PC adi: grid row %" PetscInt_FMT " has a nonpositive coupling weight %g along the "
+               "row: not a Poisson operator",
+               i, (double)d->c[i]);
+    constant = (PetscBool)(constant && d->c[i] == d->c[0] && d->td[i] == d->td[0] &&
+                           (i + 1 == rows || d->te[i] == d->te[0]));
+  }
+  d->scale = constant ? d->c[0] : 1.0;
+  in->cx   = constant ? d->c[0] : 0.0;
+  in->cy   = constant && rows > 1 ? -d->te[0] : 0.0;
+  in->c0   = constant ? d->td[0] - 2.0 * in->cy : 0.0;
+
+  // Spectra of D^{-1}H (Dxx, closed form) and D^{-1}V (C^{-1/2} T C^{-1/2}, LAPACK).
+  std::vector<PetscReal> sd(rows), se(rows);
+  for (PetscInt i = 0; i < rows; i++) {
+    sd[i] = d->td[i] / d->c[i];
+    se[i] = i + 1 < rows ? d->te[i] / PetscSqrtReal(d->c[i] * d->c[i + 1]) : 0.0;
+  }
+  PetscReal vlo = 0.0, vhi = 0.0;
+  PetscCall(AdiTridiagonalExtremes(rows, sd.data(), se.data(), &vlo, &vhi));
+  const PetscReal a = PetscMin(GridD1Eigenvalue(cols, 0), vlo);
+  const PetscReal b = PetscMax(GridD1Eigenvalue(cols, cols - 1), vhi);
+  in->lambda_1      = a * d->scale;
+  in->lambda_n      = b * d->scale;
+  PetscCheck(a > 0.0, comm, PETSC_ERR_ARG_INCOMP,
              "PC adi: the row and column operators are not positive definite (smallest "
              "eigenvalue %g)",
              (double)in->lambda_1);
   in->nshifts = d->nshifts;
+  d->s.resize(d->nshifts);
   if (d->nshifts == 1)
-    in->shifts[0] = d->shift > 0.0 ? d->shift : PetscSqrtReal(in->lambda_1 * in->lambda_n);
+    d->s[0] = d->shift > 0.0 ? d->shift / d->scale : PetscSqrtReal(a * b);
   else
-    PetscCall(PCAdiWachspressShifts(in->lambda_1, in->lambda_n, d->nshifts, in->shifts, NULL));
+    PetscCall(PCAdiWachspressShifts(a, b, d->nshifts, d->s.data(), NULL));
+  for (PetscInt m = 0; m < d->nshifts; m++) in->shifts[m] = d->s[m] * d->scale;
 
   const PetscInt k = d->nshifts;
   d->dx.resize(k * cols);
@@ -196,14 +260,22 @@ static PetscErrorCode PCSetUp_Adi(PC pc)
   d->dy.resize(k * rows);
   d->ey.resize(k * rows);
   for (PetscInt m = 0; m < k; m++) {
-    PetscCall(
-        AdiFactor(cols, in->cx, 0.5 * in->c0 + in->shifts[m], &d->dx[m * cols], &d->ex[m * cols]));
-    PetscCall(
-        AdiFactor(rows, in->cy, 0.5 * in->c0 + in->shifts[m], &d->dy[m * rows], &d->ey[m * rows]));
+    PetscReal *dx = &d->dx[m * cols], *ex = &d->ex[m * cols];
+    PetscReal *dy = &d->dy[m * rows], *ey = &d->ey[m * rows];
+    for (PetscInt j = 0; j < cols; j++) {
+      dx[j] = 2.0 + d->s[m];
+      ex[j] = -1.0;
+    }
+    for (PetscInt i = 0; i < rows; i++) {
+      dy[i] = d->td[i] + d->s[m] * d->c[i];
+      ey[i] = d->te[i];
+    }
+    PetscCall(AdiFactor(cols, dx, ex));
+    PetscCall(AdiFactor(rows, dy, ey));
   }
   d->w.resize(d->g.nr * cols);
+  d->u.resize(d->g.nc * rows);
   if (k > 1) {
-    d->u.resize(d->g.nc * rows);
     d->rrow.resize(d->g.nr * cols);
     d->rcol.resize(d->g.nc * rows);
   }
@@ -234,7 +306,7 @@ static PetscErrorCode PCApply_Adi(PC pc, Vec x, Vec y)
   GridLines       *g = &d->g;
   const PetscInt   k = d->nshifts, rows = g->rows, cols = g->cols;
   const PetscInt   nrow = g->nr * cols, ncol = g->nc * rows;
-  const PetscReal *s = d->info.shifts;
+  const PetscReal *s = d->s.data(), *c = d->c.data();
 
   PetscFunctionBegin;
   PetscCall(GridLinesToRows(g, x)); // row = r = w_1
@@ -244,26 +316,38 @@ static PetscErrorCode PCApply_Adi(PC pc, Vec x, Vec y)
     std::copy(g->col, g->col + ncol, d->rcol.begin());
   }
   for (PetscInt m = 0; m < k; m++) {
-    // rows: x' = (H + s_m)^{-1} w_m; u_m = 2 s_m x' - w_m + r
+    // rows: x' = (Dxx + s_m)^{-1} (w_m / c_i); u_m = 2 s_m c_i x' - w_m + r
     std::copy(g->row, g->row + nrow, d->w.begin());
+    for (PetscInt r = 0; r < g->nr; r++) {
+      const PetscReal ic = 1.0 / c[g->r0 + r];
+      for (PetscInt j = 0; j < cols; j++) g->row[r * cols + j] *= ic;
+    }
     PetscCall(AdiSolve(cols, g->nr, &d->dx[m * cols], &d->ex[m * cols], g->row));
-    if (m == 0)
-      for (PetscInt t = 0; t < nrow; t++) g->row[t] *= 2.0 * s[m];
-    else
-      for (PetscInt t = 0; t < nrow; t++) g->row[t] = 2.0 * s[m] * g->row[t] - d->w[t] + d->rrow[t];
+    for (PetscInt r = 0; r < g->nr; r++) {
+      const PetscReal    f = 2.0 * s[m] * c[g->r0 + r];
+      PetscScalar       *v = g->row + r * cols;
+      const PetscScalar *w = d->w.data() + r * cols;
+      if (m == 0)
+        for (PetscInt j = 0; j < cols; j++) v[j] *= f;
+      else
+        for (PetscInt j = 0; j < cols; j++) v[j] = f * v[j] - w[j] + d->rrow[r * cols + j];
+    }
     PetscCall(GridLinesRowsToColumns(g));
-    // columns: x = (V + s_m)^{-1} u_m; w_{m+1} = (s_m + s_{m+1}) x - u_m + r
+    // columns: x = (T + s_m C)^{-1} u_m; w_{m+1} = (s_m + s_{m+1}) c_i x - u_m + r
     if (m + 1 < k) std::copy(g->col, g->col + ncol, d->u.begin());
     PetscCall(AdiSolve(rows, g->nc, &d->dy[m * rows], &d->ey[m * rows], g->col));
     if (m + 1 < k) {
-      for (PetscInt t = 0; t < ncol; t++)
-        g->col[t] = (s[m] + s[m + 1]) * g->col[t] - d->u[t] + d->rcol[t];
+      for (PetscInt j = 0; j < g->nc; j++)
+        for (PetscInt i = 0; i < rows; i++) {
+          const PetscInt t = j * rows + i;
+          g->col[t]        = (s[m] + s[m + 1]) * c[i] * g->col[t] - d->u[t] + d->rcol[t];
+        }
       PetscCall(GridLinesColumnsToRows(g));
     }
   }
   PetscCall(GridLinesColumnsToRows(g));
   PetscCall(GridLinesFromRows(g, y));
-  PetscCall(PetscLogFlops(k * (10.0 * rows * cols)));
+  PetscCall(PetscLogFlops(k * (12.0 * rows * cols)));
   PetscFunctionReturn(0);
 }
 
@@ -284,10 +368,16 @@ static PetscErrorCode PCView_Adi(PC pc, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(viewer,
                                    "  grid %" PetscInt_FMT " x %" PetscInt_FMT " (%s); %s\n",
                                    in->rows, in->cols, d->shape.source, d->g.layout));
-  PetscCall(PetscViewerASCIIPrintf(
-      viewer, "  H = %g Dxx + %g I, V = %g Dyy + %g I (%s, stencil defect %.1e)\n", (double)in->cx,
-      0.5 * (double)in->c0, (double)in->cy, 0.5 * (double)in->c0,
-      in->exact ? "A = H + V" : "of the midrange-coefficient Laplacian", (double)in->defect));
+  if (in->cx > 0.0)
+    PetscCall(PetscViewerASCIIPrintf(
+        viewer, "  H = %g Dxx, V = %g Dyy + %g I (%s, defect %.1e)\n", (double)in->cx,
+        (double)in->cy, (double)in->c0,
+        in->exact ? "A = H + V" : "of the midrange-coefficient Laplacian", (double)in->defect));
+  else
+    PetscCall(PetscViewerASCIIPrintf(viewer,
+                                     "  H = diag(c) (x) Dxx, V = T (x) I: coefficient varying with "
+                                     "the grid row, D-weighted shifts (defect %.1e)\n",
+                                     (double)in->defect));
   PetscCall(PetscViewerASCIIPrintf(viewer, "  spectra of H, V in [%g, %g]; shifts",
                                    (double)in->lambda_1, (double)in->lambda_n));
   PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_FALSE));

@@ -1,6 +1,6 @@
 // PC type "adi": the Peaceman-Rachford ADI preconditioner (REPORTS.md §13.3,
-// docs/decoupling.md). With A = H + V, H = cx Dxx (couples along grid rows), V = cy Dyy
-// (along grid columns), each carrying half of a constant shift c0,
+// docs/decoupling.md). With A = H + V, H = cx Dxx (couples along grid rows), V = cy Dyy + c0 I
+// (along grid columns),
 //
 //   one shift (default):  M^{-1} = 2 sigma (V + sigma I)^{-1} (H + sigma I)^{-1},
 //                         sigma = sqrt(lambda_1 lambda_n) of the 1-D spectra,
@@ -11,14 +11,15 @@
 // grid columns. M^{-1} is SPD (H and V commute) with eigenvalues 1 - g(lx) g(ly),
 // g(l) = prod_m (sigma_m - l)/(sigma_m + l).
 //
+// A coefficient that depends on the grid row only (the variable problem: H = diag(c) (x) Dxx,
+// V = T (x) I) is split the same way with shifts weighted by D = diag(c) (x) I, so that
+// D^{-1}H and D^{-1}V commute and M stays SPD (adi.cpp). Any other operator gets the ADI of
+// c L_h, c the midrange coefficient of its diagonal (as PC dst's default scale).
+//
 // Options:
 //   -pc_adi_shift <sigma>   the single shift (> 0; default sqrt(lambda_1 lambda_n))
 //   -pc_adi_shifts <k>      length of the shift cycle (default 1; k > 1: Wachspress shifts)
 //   -pc_adi_grid_width <w>  grid width (fast index) when the operator has no DMDA
-//
-// On an operator that is not constant-coefficient (the variable problem), H and V are those of
-// c L_h, c the midrange coefficient of the operator's diagonal (as PC dst's default scale):
-// CG's iterates do not depend on c, but ADI of the Laplacian is a poor preconditioner there.
 //
 // Sample runs:
 //   poisson_solve -problem rod -methods adi_cg
@@ -30,10 +31,11 @@
 
 typedef struct {
   PetscInt  rows, cols;
-  PetscBool exact;              // the operator is constant-coefficient: H + V = A
-  PetscReal defect;             // the stencil fit's relative defect
-  PetscReal cx, cy, c0;         // H = cx Dxx + c0/2 I, V = cy Dyy + c0/2 I
-  PetscReal lambda_1, lambda_n; // spectral interval [a, b] of H and V
+  PetscBool exact;              // A = H + V exactly (constant or row-dependent coefficient)
+  PetscReal defect;             // relative defect of that split on a probe
+  PetscReal cx, cy, c0;         // constant operator: H = cx Dxx, V = cy Dyy + c0 I; else 0
+  PetscReal lambda_1, lambda_n; // spectral interval [a, b] of H and V (of D^{-1}H, D^{-1}V
+                                // for a row-dependent coefficient), in the units of the shifts
   PetscInt  nshifts;
   PetscReal shifts[PC_ADI_MAX_SHIFTS];
   PetscReal setup_seconds;
