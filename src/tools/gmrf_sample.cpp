@@ -65,6 +65,7 @@ static const char help[] =
 #include "problems/problem.h"
 #include "runtime/app.h"
 #include "spectra/spectra.h"
+#include "tools/gmrf_random.h"
 
 namespace {
 
@@ -75,30 +76,6 @@ typedef struct {
   PetscInt  snapshots, seed, chains, thin, burn_in, n;
   PetscReal dt_factor;
 } SampleOptions;
-
-// ---------------------------------------------------------------- random numbers
-
-inline uint64_t SplitMix64(uint64_t x)
-{
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
-// Uniform in (0, 1) from 53 bits.
-inline double Uniform(uint64_t h)
-{
-  return ((double)(h >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-}
-
-// Standard normal number k of stream `stream` for seed `seed`.
-inline double Normal(uint64_t seed, uint64_t stream, uint64_t k)
-{
-  const uint64_t base = SplitMix64(SplitMix64(seed) ^ SplitMix64(stream + 0x5851F42D4C957F2Dull));
-  const uint64_t h1 = SplitMix64(base + 2 * k), h2 = SplitMix64(base + 2 * k + 1);
-  return std::sqrt(-2.0 * std::log(Uniform(h1))) * std::cos(2.0 * PETSC_PI * Uniform(h2));
-}
 
 // ---------------------------------------------------------------- the output file (rank 0)
 
