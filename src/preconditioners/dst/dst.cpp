@@ -21,6 +21,7 @@
 // error.
 #include <fftw3.h>
 #include <petsc/private/pcimpl.h>
+#include <petscblaslapack.h>
 #include <petsctime.h>
 
 #include <climits>
@@ -45,12 +46,14 @@ typedef struct {
   PetscReal      scale_value;
   PetscInt       grid_width; // 0: from the DMDA / the operator
   PetscInt       planner;    // index into planner_names / planner_flags
+  PetscBool      separable;  // -pc_dst_separable
   // built by PCSetUp
   GridShape              shape;
   GridLines              g;
   PetscBool              lines;
   fftw_plan              plan_rows, plan_cols; // in place on g.row / g.col
   std::vector<PetscReal> lamx, lamy;           // cx mu_j + c0, cy mu_i
+  std::vector<PetscReal> fd, fe; // separable: pttrf of T + mu_j diag(c) per owned column mode j
   PCDstInfo              info;
 } PC_Dst;
 
@@ -76,6 +79,8 @@ static PetscErrorCode PCReset_Dst(PC pc)
   d->lines = PETSC_FALSE;
   d->lamx.clear();
   d->lamy.clear();
+  d->fd.clear();
+  d->fe.clear();
   PetscCall(PetscMemzero(&d->info, sizeof(d->info)));
   PetscFunctionReturn(0);
 }
@@ -117,7 +122,39 @@ static PetscErrorCode PCSetUp_Dst(PC pc)
   in->defect         = fit.defect;
   in->exact          = fit.constant;
   const PetscReal hx = 1.0 / (cols + 1), hy = 1.0 / (rows + 1);
-  if (d->scale_type == PC_DST_SCALE_VALUE) {
+  if (d->separable && !fit.constant && d->scale_type != PC_DST_SCALE_VALUE) {
+    // A = diag(c) (x) Dxx + T (x) I: the sine transform along the rows leaves, for each mode
+    // j, the tridiagonal T + mu_j diag(c) along the columns.
+    GridSeparableFit sep;
+    PetscCall(GridLinesFitSeparable(pc, &d->g, &sep));
+    if (sep.separable) {
+      PetscBLASInt bn, info;
+      PetscCall(PetscBLASIntCast(rows, &bn));
+      d->fd.resize(d->g.nc * rows);
+      d->fe.resize(d->g.nc * rows);
+      for (PetscInt j = 0; j < d->g.nc; j++) {
+        PetscReal      *fd = &d->fd[j * rows], *fe = &d->fe[j * rows];
+        const PetscReal mu = GridD1Eigenvalue(cols, d->g.c0 + j);
+        for (PetscInt i = 0; i < rows; i++) {
+          fd[i] = sep.td[i] + mu * sep.c[i];
+          fe[i] = i + 1 < rows ? sep.te[i] : 0.0;
+        }
+        PetscCallBLAS("LAPACKpttrf", LAPACKpttrf_(&bn, fd, fe, &info));
+        PetscCheck(
+            info == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP,
+            "PC dst: the operator is not positive definite (LAPACK pttrf of mode %" PetscInt_FMT
+            " failed, info %d)",
+            d->g.c0 + j, (int)info);
+      }
+      in->separable = PETSC_TRUE;
+      in->exact     = PETSC_TRUE;
+      in->defect    = sep.defect;
+    }
+    PetscCall(GridSeparableFitFree(&sep));
+  }
+  if (in->separable) {
+    // cx, cy, c0 and the eigenvalue tables are not used
+  } else if (d->scale_type == PC_DST_SCALE_VALUE) {
     in->exact = PETSC_FALSE;
     in->scale = d->scale_value;
   } else if (!fit.constant) {
@@ -147,7 +184,9 @@ static PetscErrorCode PCSetUp_Dst(PC pc)
                "operator; give -pc_dst_scale <c>",
                (double)dmin);
   }
-  if (in->exact) {
+  if (in->separable) {
+    in->cx = in->cy = in->c0 = 0.0;
+  } else if (in->exact) {
     in->cx = fit.cx;
     in->cy = fit.cy;
     in->c0 = fit.c0;
@@ -163,7 +202,7 @@ static PetscErrorCode PCSetUp_Dst(PC pc)
   PetscReal lmin = PETSC_MAX_REAL;
   for (PetscReal a : {d->lamx.front(), d->lamx.back()})
     for (PetscReal b : {d->lamy.front(), d->lamy.back()}) lmin = PetscMin(lmin, a + b);
-  PetscCheck(lmin > 0.0, comm, PETSC_ERR_ARG_INCOMP,
+  PetscCheck(in->separable || lmin > 0.0, comm, PETSC_ERR_ARG_INCOMP,
              "PC dst: the operator %g Dxx + %g Dyy + %g I is not positive definite (eigenvalue "
              "%g): the transform would divide by zero or change sign",
              (double)in->cx, (double)in->cy, (double)in->c0, (double)lmin);
@@ -189,6 +228,23 @@ static PetscErrorCode PCApply_Dst(PC pc, Vec x, Vec y)
   PetscCall(GridLinesToRows(g, x));
   if (d->plan_rows) fftw_execute(d->plan_rows);
   PetscCall(GridLinesRowsToColumns(g));
+  if (d->info.separable) { // one tridiagonal solve per mode along the columns
+    PetscBLASInt    bn, one = 1, info;
+    const PetscReal s1 = 1.0 / (2.0 * (PetscReal)(g->cols + 1));
+    PetscCall(PetscBLASIntCast(g->rows, &bn));
+    for (PetscInt j = 0; j < g->nc; j++) {
+      PetscScalar *c = g->col + j * g->rows;
+      PetscCallBLAS("LAPACKpttrs", LAPACKpttrs_(&bn, &one, &d->fd[j * g->rows], &d->fe[j * g->rows],
+                                                c, &bn, &info));
+      PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "PC dst: LAPACK pttrs failed (info %d)",
+                 (int)info);
+      for (PetscInt i = 0; i < g->rows; i++) c[i] *= s1;
+    }
+    PetscCall(GridLinesColumnsToRows(g));
+    if (d->plan_rows) fftw_execute(d->plan_rows);
+    PetscCall(GridLinesFromRows(g, y));
+    PetscFunctionReturn(0);
+  }
   if (d->plan_cols) fftw_execute(d->plan_cols);
   for (PetscInt j = 0; j < g->nc; j++) {
     PetscScalar    *c  = g->col + j * g->rows;
@@ -224,7 +280,13 @@ static PetscErrorCode PCView_Dst(PC pc, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(viewer,
                                    "  grid %" PetscInt_FMT " x %" PetscInt_FMT " (%s); %s\n",
                                    in->rows, in->cols, d->shape.source, d->g.layout));
-  if (in->exact)
+  if (in->separable)
+    PetscCall(PetscViewerASCIIPrintf(viewer,
+                                     "  exact inverse of diag(c) (x) Dxx + T (x) I (coefficient "
+                                     "varying with the grid row; sine transforms along the rows, "
+                                     "tridiagonal solves along the columns; defect %.1e)\n",
+                                     (double)in->defect));
+  else if (in->exact)
     PetscCall(PetscViewerASCIIPrintf(viewer,
                                      "  exact inverse of %.17g Dxx + %.17g Dyy + %g I (stencil "
                                      "defect %.1e)\n",
@@ -284,6 +346,15 @@ static PetscErrorCode PCSetFromOptions_Dst(PC pc, PetscOptionItems *PetscOptions
                             "PCDst", width, &width, NULL));
   PetscCheck(width >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "PC dst: -pc_dst_grid_width must be >= 0, got %" PetscInt_FMT, width);
+  {
+    PetscBool sep = d->separable;
+    PetscCall(PetscOptionsBool("-pc_dst_separable",
+                               "Exact inverse of operators whose coefficient depends on the grid "
+                               "row (sine transforms along rows, tridiagonal solves along columns)",
+                               "PCDst", sep, &sep, NULL));
+    if (sep != d->separable) pc->setupcalled = 0;
+    d->separable = sep;
+  }
   {
     PetscInt planner = d->planner;
     PetscCall(

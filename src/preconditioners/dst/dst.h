@@ -11,6 +11,11 @@
 //                    of the stationary iteration; CG's iterates do not depend on c), their mean or
 //                    harmonic mean, or c = s. On an operator it diagonalises, every choice but
 //                    <s> gives its exact inverse.
+//   -pc_dst_separable   operators whose coefficient depends on the grid row only (the variable
+//                    problem), A = diag(c) (x) Dxx + T (x) I: their exact inverse, by sine
+//                    transforms along the rows and one tridiagonal solve per mode along the
+//                    columns (default false: such operators are preconditioned as above)
+//   -pc_dst_fftw_planner estimate|measure|patient  FFTW planner effort (default estimate)
 //   -pc_dst_grid_width <w>  grid width (fast index) when the operator has no DMDA
 //
 // Sample runs:
@@ -32,6 +37,7 @@ typedef struct {
   PetscBool exact;      // the operator is cx Dxx + cy Dyy + c0 I: M = A^{-1}
   PetscReal defect;     // ||A x - S x|| / ||A x|| of the fitted stencil S on a probe
   PetscReal cx, cy, c0; // the operator M^{-1} inverts
+  PetscBool separable;  // exact inverse of a row-dependent coefficient (-pc_dst_separable)
   PetscReal scale;      // the coefficient c of c * L_h (not exact), else 0
   PetscReal setup_seconds;
 } PCDstInfo;
