@@ -45,7 +45,7 @@ static PetscErrorCode SDCheckPreconditioner(KSP ksp, PetscInt it, PetscReal rz)
   }
   SETERRQ(PetscObjectComm((PetscObject)ksp), PETSC_ERR_ARG_INCOMP,
           "KSP sd needs a symmetric positive definite preconditioner, but PC %s gives "
-          "r.Mr = %g < 0 at iteration %" PetscInt_FMT,
+          "r.Mr = %.4e < 0 at iteration %" PetscInt_FMT,
           type ? type : "(unset)", (double)rz, it);
 }
 
@@ -93,7 +93,7 @@ static PetscErrorCode KSPSolve_SD(KSP ksp)
       break;
     }
     PetscCheck(PetscRealPart(zaz) > 0, PetscObjectComm((PetscObject)ksp), PETSC_ERR_ARG_INCOMP,
-               "KSP sd needs a symmetric positive definite operator, but z.Az = %g <= 0 at "
+               "KSP sd needs a symmetric positive definite operator, but z.Az = %.4e <= 0 at "
                "iteration %" PetscInt_FMT,
                (double)PetscRealPart(zaz), i);
     const PetscScalar alpha = rz / zaz;
