@@ -37,7 +37,9 @@
 // count x N doubles in natural order k = i*n + j (DMDA x fastest), chunked and extendible
 // along the first axis (written block by block as the sampler produces them); attributes of
 // /snapshots: sampler, problem, n, N, count, seed, rng, and per sampler dt, dt_factor,
-// chains, thinning, burn_in, lambda_min, lambda_max.
+// chains, thinning, burn_in, lambda_min, lambda_max. With -accumulate (N <= 4096) only the
+// average /covariance = U U^T / N_s (N x N, the same attributes) is written, accumulated by
+// BLAS syrk in blocks; PC vecchia reads either dataset.
 static const char help[] =
     "Snapshots u ~ N(0, A^{-1}) of a problem's operator (a Gaussian Markov random field).\n\n"
     "  -sampler exact|langevin|gibbs   exact: u = L^{-T} z (sparse Cholesky); langevin:\n"
@@ -45,6 +47,7 @@ static const char help[] =
     "  -snapshots <N>        number of snapshots (default 1000)\n"
     "  -seed <S>             random stream (default 0)\n"
     "  -o <F.h5>             output file (dataset /snapshots, count x N)\n"
+    "  -accumulate           write only /covariance = U U^T / N_s (N x N, N <= 4096)\n"
     "  -problem <name>       constant, variable, rod, or chain (1-D, A = tridiag(-1,2,-1)/h^2,\n"
     "                        n unknowns); default constant\n"
     "  -chains <C>           langevin, gibbs: independent chains (default 256)\n"
@@ -54,6 +57,8 @@ static const char help[] =
 
 #include <petscdmda.h>
 #include <petscviewerhdf5.h>
+
+#include <petscblaslapack.h> // after the PETSc headers it relies on
 #include <unistd.h>
 
 #include <cmath>
@@ -75,17 +80,21 @@ typedef struct {
   char      out[PETSC_MAX_PATH_LEN];
   PetscInt  snapshots, seed, chains, thin, burn_in, n;
   PetscReal dt_factor;
+  PetscBool accumulate;
 } SampleOptions;
 
 // ---------------------------------------------------------------- the output file (rank 0)
 
 struct SnapshotWriter {
-  PetscViewer viewer                       = NULL;
-  hid_t       dset                         = -1;
-  hsize_t     rows                         = 0;
-  PetscInt    N                            = 0;
-  char        tmp[PETSC_MAX_PATH_LEN + 64] = "";
-  bool        done                         = false;
+  PetscViewer         viewer     = NULL;
+  hid_t               dset       = -1;
+  hsize_t             rows       = 0;
+  PetscInt            N          = 0;
+  bool                accumulate = false; // S += u u^T instead of storing u
+  std::vector<double> S;                  // N x N, lower triangle
+  const char         *dataset                      = "/snapshots";
+  char                tmp[PETSC_MAX_PATH_LEN + 64] = "";
+  bool                done                         = false;
   ~SnapshotWriter()
   {
     if (dset >= 0) H5Dclose(dset);
@@ -97,13 +106,23 @@ struct SnapshotWriter {
   }
 };
 
-PetscErrorCode WriterOpen(SnapshotWriter *w, const char *path, PetscInt N, PetscInt count)
+PetscErrorCode WriterOpen(SnapshotWriter *w, const char *path, PetscInt N, PetscInt count,
+                          PetscBool accumulate)
 {
   hid_t   fid, space, plist;
   hsize_t dims[2] = {0, (hsize_t)N}, maxdims[2] = {H5S_UNLIMITED, (hsize_t)N}, chunk[2];
 
   PetscFunctionBeginUser;
-  w->N     = N;
+  w->N = N;
+  if (accumulate) {
+    w->accumulate = true;
+    w->dataset    = "/covariance";
+    w->S.assign((size_t)N * N, 0.0);
+    PetscCall(TempFileName(path, w->tmp, sizeof(w->tmp)));
+    PetscCall(TempFileRegister(w->tmp));
+    PetscCall(PetscViewerHDF5Open(PETSC_COMM_SELF, w->tmp, FILE_MODE_WRITE, &w->viewer));
+    PetscFunctionReturn(0);
+  }
   chunk[0] = (hsize_t)PetscMax(1, PetscMin(count, (PetscInt)(1048576 / (8 * N))));
   chunk[1] = (hsize_t)N;
   PetscCall(TempFileName(path, w->tmp, sizeof(w->tmp)));
@@ -132,6 +151,16 @@ PetscErrorCode WriterAppend(SnapshotWriter *w, const double *data, PetscInt nrow
 
   PetscFunctionBeginUser;
   if (!nrows) PetscFunctionReturn(0);
+  if (w->accumulate) { // S += U U^T, U = the rows as the columns of an N x nrows matrix
+    PetscBLASInt      bn, bk;
+    const PetscScalar one = 1.0;
+    PetscCall(PetscBLASIntCast(w->N, &bn));
+    PetscCall(PetscBLASIntCast(nrows, &bk));
+    PetscCallBLAS("BLASsyrk",
+                  BLASsyrk_("L", "N", &bn, &bk, &one, data, &bn, &one, w->S.data(), &bn));
+    w->rows += (hsize_t)nrows;
+    PetscFunctionReturn(0);
+  }
   PetscCheck(H5Dset_extent(w->dset, newdims) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
              "cannot extend /snapshots of '%s'", w->tmp);
   fspace = H5Dget_space(w->dset);
@@ -149,21 +178,50 @@ PetscErrorCode WriterAppend(SnapshotWriter *w, const double *data, PetscInt nrow
 PetscErrorCode WriterAttrInt(SnapshotWriter *w, const char *name, PetscInt value)
 {
   PetscFunctionBeginUser;
-  PetscCall(PetscViewerHDF5WriteAttribute(w->viewer, "/snapshots", name, PETSC_INT, &value));
+  PetscCall(PetscViewerHDF5WriteAttribute(w->viewer, w->dataset, name, PETSC_INT, &value));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode WriterAttrReal(SnapshotWriter *w, const char *name, PetscReal value)
 {
   PetscFunctionBeginUser;
-  PetscCall(PetscViewerHDF5WriteAttribute(w->viewer, "/snapshots", name, PETSC_REAL, &value));
+  PetscCall(PetscViewerHDF5WriteAttribute(w->viewer, w->dataset, name, PETSC_REAL, &value));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode WriterAttrString(SnapshotWriter *w, const char *name, const char *value)
 {
   PetscFunctionBeginUser;
-  PetscCall(PetscViewerHDF5WriteAttribute(w->viewer, "/snapshots", name, PETSC_STRING, value));
+  PetscCall(PetscViewerHDF5WriteAttribute(w->viewer, w->dataset, name, PETSC_STRING, value));
+  PetscFunctionReturn(0);
+}
+
+// -accumulate: writes /covariance = S / count (N x N, full) before the attributes.
+PetscErrorCode WriterWriteCovariance(SnapshotWriter *w)
+{
+  hid_t   fid, space, dset;
+  hsize_t dims[2] = {(hsize_t)w->N, (hsize_t)w->N};
+  herr_t  status;
+
+  PetscFunctionBeginUser;
+  if (!w->accumulate) PetscFunctionReturn(0);
+  const double inv = 1.0 / (double)w->rows;
+  for (PetscInt c = 0; c < w->N; c++)
+    for (PetscInt r = c; r < w->N; r++) {
+      const double x             = w->S[r + (size_t)c * w->N] * inv;
+      w->S[r + (size_t)c * w->N] = x;
+      w->S[c + (size_t)r * w->N] = x;
+    }
+  PetscCall(PetscViewerHDF5GetFileId(w->viewer, &fid));
+  space  = H5Screate_simple(2, dims, NULL);
+  dset   = H5Dcreate2(fid, "covariance", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT,
+                      H5P_DEFAULT);
+  status = dset >= 0 ? H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, w->S.data())
+                     : -1;
+  if (dset >= 0) H5Dclose(dset);
+  H5Sclose(space);
+  PetscCheck(status >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
+             "writing /covariance to '%s' failed (disk full?)", w->tmp);
   PetscFunctionReturn(0);
 }
 
@@ -171,7 +229,7 @@ PetscErrorCode WriterAttrString(SnapshotWriter *w, const char *name, const char 
 PetscErrorCode WriterFinish(SnapshotWriter *w, const char *path)
 {
   PetscFunctionBeginUser;
-  H5Dclose(w->dset);
+  if (w->dset >= 0) H5Dclose(w->dset);
   w->dset = -1;
   PetscCall(PetscViewerDestroy(&w->viewer));
   PetscCheck(!std::rename(w->tmp, path), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
@@ -457,6 +515,10 @@ PetscErrorCode ReadOptions(MPI_Comm comm, SampleOptions *o)
                             o->burn_in, &o->burn_in, NULL));
   PetscCall(
       PetscOptionsString("-o", "Output file", NULL, o->out, o->out, sizeof(o->out), &has_out));
+  PetscCall(PetscOptionsBool("-accumulate",
+                             "Write only the average /covariance = U U^T / N_s (N x N) instead "
+                             "of the snapshots",
+                             NULL, o->accumulate, &o->accumulate, NULL));
   PetscOptionsEnd();
   PetscCheck(!strcmp(o->sampler, "exact") || !strcmp(o->sampler, "langevin") ||
                  !strcmp(o->sampler, "gibbs"),
@@ -560,7 +622,9 @@ PetscErrorCode Run(MPI_Comm comm, ResultsFile *)
                           " chains, thinning %" PetscInt_FMT ", burn-in %" PetscInt_FMT "%s\n",
                           (double)lmin, (double)lmax, o.chains, thin, burn,
                           dt > 0 ? " (steps)" : " (sweeps)"));
-  if (rank == 0) PetscCall(WriterOpen(&w, o.out, N, o.snapshots));
+  PetscCheck(!o.accumulate || N <= 4096, comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "-accumulate keeps an N x N matrix: N = %" PetscInt_FMT " exceeds 4096", N);
+  if (rank == 0) PetscCall(WriterOpen(&w, o.out, N, o.snapshots, o.accumulate));
   if (!strcmp(o.sampler, "exact"))
     PetscCall(SampleExact(comm, A, &o, &w));
   else if (!strcmp(o.sampler, "langevin"))
@@ -568,6 +632,7 @@ PetscErrorCode Run(MPI_Comm comm, ResultsFile *)
   else
     PetscCall(SampleGibbs(comm, A, &o, thin, burn, &w));
   if (rank == 0) {
+    PetscCall(WriterWriteCovariance(&w));
     PetscCall(WriterAttrString(&w, "sampler", o.sampler));
     PetscCall(WriterAttrString(&w, "problem", o.problem));
     PetscCall(WriterAttrInt(&w, "n", n));
@@ -592,8 +657,9 @@ PetscErrorCode Run(MPI_Comm comm, ResultsFile *)
   PetscCallMPI(MPI_Barrier(comm));
   PetscCall(MatDestroy(&A));
   PetscCall(PetscTime(&t1));
-  PetscCall(PetscPrintf(comm, "  wrote %s (%" PetscInt_FMT " x %" PetscInt_FMT "), %.2f s\n", o.out,
-                        o.snapshots, N, (double)(t1 - t0)));
+  PetscCall(PetscPrintf(comm, "  wrote %s (%s, %" PetscInt_FMT " x %" PetscInt_FMT "), %.2f s\n",
+                        o.out, o.accumulate ? "/covariance" : "/snapshots",
+                        o.accumulate ? N : o.snapshots, N, (double)(t1 - t0)));
   PetscFunctionReturn(0);
 }
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <petscviewerhdf5.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -108,6 +109,31 @@ TEST(GmrfSample, DrawsDoNotDependOnTheRankCount)
       std::remove(f.c_str());
     }
   }
+}
+
+// -accumulate writes /covariance = U U^T / N_s of the very draws -snapshots would store.
+TEST(GmrfSample, AccumulatedCovarianceEqualsTheSnapshots)
+{
+  const std::string fs = CliTempDir() + "/acc_s.h5", fc = CliTempDir() + "/acc_c.h5";
+  const std::string args = "-sampler exact -n 8 -snapshots 300 -seed 4 -o ";
+  ASSERT_EQ(RunExecutable("gmrf_sample", args + fs).status, 0);
+  ASSERT_EQ(RunExecutable("gmrf_sample", args + fc + " -accumulate").status, 0);
+  size_t              rows, cols;
+  std::vector<double> U = ReadSnapshots(fs, &rows, &cols), C = ReadDataset(fc, "/covariance");
+  ASSERT_EQ(rows, 300u);
+  ASSERT_EQ(C.size(), cols * cols);
+  EXPECT_EQ(ReadGroupAttribute(fc, "/covariance", "count"), 300);
+  double diff = 0.0, scale = 0.0;
+  for (size_t i = 0; i < cols; i++)
+    for (size_t j = 0; j < cols; j++) {
+      double s = 0.0;
+      for (size_t r = 0; r < rows; r++) s += U[r * cols + i] * U[r * cols + j];
+      diff  = std::max(diff, std::fabs(s / rows - C[i * cols + j]));
+      scale = std::max(scale, std::fabs(C[i * cols + j]));
+    }
+  EXPECT_LE(diff, 1e-12 * scale);
+  std::remove(fs.c_str());
+  std::remove(fc.c_str());
 }
 
 } // namespace

@@ -89,6 +89,30 @@ void WriteSnapshots(const std::string &file, PetscInt count, PetscInt N,
   MPI_Barrier(PETSC_COMM_WORLD);
 }
 
+// Rank 0 writes dataset /covariance (N x N, row-major S) with attribute count.
+void WriteCovariance(const std::string &file, PetscInt N, const std::vector<double> &S, int count)
+{
+  int rank;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  if (rank == 0) {
+    hsize_t dims[2] = {(hsize_t)N, (hsize_t)N}, one = 1;
+    hid_t   f  = H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t   sp = H5Screate_simple(2, dims, NULL);
+    hid_t   d =
+        H5Dcreate2(f, "covariance", H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    EXPECT_GE(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, S.data()), 0);
+    hid_t as = H5Screate_simple(1, &one, NULL);
+    hid_t a  = H5Acreate2(d, "count", H5T_NATIVE_INT, as, H5P_DEFAULT, H5P_DEFAULT);
+    EXPECT_GE(H5Awrite(a, H5T_NATIVE_INT, &count), 0);
+    H5Aclose(a);
+    H5Sclose(as);
+    H5Dclose(d);
+    H5Sclose(sp);
+    H5Fclose(f);
+  }
+  MPI_Barrier(PETSC_COMM_WORLD);
+}
+
 void RemoveFile(const std::string &file)
 {
   int rank;
@@ -280,7 +304,8 @@ TEST(VecchiaFactor, ExactFitMatchesDenseRegression)
 }
 
 // n = 8: a snapshot file (correlated random fields) against the dense regression on the same
-// uncentred Sigma_hat = U U^T / N_s, with all snapshots and with -pc_vecchia_count.
+// uncentred Sigma_hat = U U^T / N_s, with all snapshots and with -pc_vecchia_count, and as a
+// /covariance file.
 TEST(VecchiaFactor, SnapshotFitMatchesDenseRegression)
 {
   TestProblem                      t(8);
@@ -313,6 +338,24 @@ TEST(VecchiaFactor, SnapshotFitMatchesDenseRegression)
     EXPECT_LE(MaxRelDiff(pcs, cs), 1e-10);
     EXPECT_LE(MaxRelDiff(pd2, d2), 1e-10);
     PCDestroy(&pc);
+    if (use != count) continue;
+    // The same Sigma_hat as a /covariance file (gmrf_sample -accumulate): the same fit.
+    const std::string cov = TempFile("cov");
+    WriteCovariance(cov, N, S, (int)count); // S is symmetric: row- = column-major
+    pc = CreateVecchia(t.p.A);
+    ASSERT_EQ(0, PCVecchiaSetSnapshots(pc, cov.c_str(), 0));
+    ASSERT_EQ(0, PCSetUp(pc));
+    ASSERT_EQ(0, PCVecchiaGetFactor(pc, NULL, NULL, &pcw, &pcs, &pd2));
+    ASSERT_EQ(0, PCVecchiaGetSetupInfo(pc, &used, NULL));
+    EXPECT_EQ(used, count);
+    EXPECT_LE(MaxRelDiff(pcw, cw), 1e-10);
+    EXPECT_LE(MaxRelDiff(pd2, d2), 1e-10);
+    PCDestroy(&pc);
+    pc = CreateVecchia(t.p.A); // a covariance holds all its snapshots: no other count
+    ASSERT_EQ(0, PCVecchiaSetSnapshots(pc, cov.c_str(), 100));
+    EXPECT_EQ(PETSC_ERR_ARG_OUTOFRANGE, Quietly([&] { return PCSetUp(pc); }));
+    PCDestroy(&pc);
+    RemoveFile(cov);
   }
   RemoveFile(file);
 }

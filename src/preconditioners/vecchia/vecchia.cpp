@@ -10,7 +10,9 @@
 //                   dissection), O(N nnz(L)): meant for small N and cross-checks;
 //        snapshots  uncentred second moments (1/N_s) sum u u^T of the first N_s rows of the
 //                   dataset "snapshots" (count x N, natural order) of an HDF5 file, read on rank
-//                   0 with PetscViewerHDF5 in blocks of rows, broadcast;
+//                   0 with PetscViewerHDF5 in blocks of rows, broadcast; or, from a file
+//                   without /snapshots, the needed entries of its "covariance" (N x N, the
+//                   average U U^T / count of gmrf_sample -accumulate);
 //   3. the 1x1 / 2x2 regressions of §10.3 for c_k and d2_k; the build is refused (one error
 //      naming the first node) when a d2_k is not positive (d2_k <= 64 eps Sigma_kk counts as
 //      zero) or a parent block Sigma[P,P] is not positive definite.
@@ -229,6 +231,96 @@ struct H5Handles {
   }
 };
 
+// Rank 0: the dataset /covariance (N x N, the average U U^T / count that gmrf_sample
+// -accumulate writes, attribute count) of the open file: the four moments of every node are
+// read off it, one block of rows at a time.
+static PetscErrorCode ReadCovarianceDataset(const PC_Vecchia *v, PetscViewer viewer, hid_t fid,
+                                            Moments *m, PetscInt *used, PetscErrorCode *code,
+                                            char *msg, size_t len)
+{
+  const PetscInt N = v->N, cols = v->cols;
+  const char    *file = v->snapshots;
+  H5Handles      h; // closed on return, before the file
+  hsize_t        dims[2];
+  PetscBool      has_count;
+  PetscInt       count = 0;
+
+  PetscFunctionBegin;
+  h.dset    = H5Dopen2(fid, "/covariance", H5P_DEFAULT);
+  h.fspace  = h.dset >= 0 ? H5Dget_space(h.dset) : -1;
+  h.type    = h.dset >= 0 ? H5Dget_type(h.dset) : -1;
+  int ndims = h.fspace >= 0 ? H5Sget_simple_extent_ndims(h.fspace) : -1;
+  PetscCall(PetscViewerHDF5HasAttribute(viewer, "/covariance", "count", &has_count));
+  if (has_count)
+    PetscCall(
+        PetscViewerHDF5ReadAttribute(viewer, "/covariance", "count", PETSC_INT, NULL, &count));
+  if (ndims != 2 || H5Sget_simple_extent_dims(h.fspace, dims, NULL) < 0 || h.type < 0 ||
+      H5Tget_class(h.type) != H5T_FLOAT || dims[0] != dims[1] || !has_count) {
+    *code = PETSC_ERR_FILE_UNEXPECTED;
+    PetscCall(PetscSNPrintf(msg, len,
+                            "PC vecchia: /covariance of '%s' must be a square dataset of floating "
+                            "point values with an integer attribute count",
+                            file));
+    PetscFunctionReturn(0);
+  }
+  if ((PetscInt)dims[0] != N) {
+    *code = PETSC_ERR_ARG_SIZ;
+    PetscCall(PetscSNPrintf(msg, len,
+                            "PC vecchia: the covariance in '%s' is %llu x %llu, the operator has N "
+                            "= %" PetscInt_FMT ": snapshots of another grid",
+                            file, (unsigned long long)dims[0], (unsigned long long)dims[0], N));
+    PetscFunctionReturn(0);
+  }
+  if (count < 3 || (v->count > 0 && v->count != count)) {
+    *code = PETSC_ERR_ARG_OUTOFRANGE;
+    if (count < 3)
+      PetscCall(PetscSNPrintf(msg, len,
+                              "PC vecchia: the covariance in '%s' averages %" PetscInt_FMT
+                              " snapshots, too few for the regressions (at least 3)",
+                              file, count));
+    else
+      PetscCall(PetscSNPrintf(msg, len,
+                              "PC vecchia: '%s' holds the average of all its %" PetscInt_FMT
+                              " snapshots; -pc_vecchia_count must be 0 or %" PetscInt_FMT,
+                              file, count, count));
+    PetscFunctionReturn(0);
+  }
+  MomentsResize(m, N);
+  std::vector<double> buf((size_t)VECCHIA_READ_BLOCK * N);
+  for (PetscInt first = 0; first < N && !*code; first += VECCHIA_READ_BLOCK) {
+    const PetscInt rows_now = PetscMin((PetscInt)VECCHIA_READ_BLOCK, N - first);
+    hsize_t        start[2] = {(hsize_t)first, 0}, cnt[2] = {(hsize_t)rows_now, (hsize_t)N};
+    if (h.mspace >= 0) H5Sclose(h.mspace);
+    h.mspace = H5Screate_simple(2, cnt, NULL);
+    if (h.mspace < 0 || H5Sselect_hyperslab(h.fspace, H5S_SELECT_SET, start, NULL, cnt, NULL) < 0 ||
+        H5Dread(h.dset, H5T_NATIVE_DOUBLE, h.mspace, h.fspace, H5P_DEFAULT, buf.data()) < 0) {
+      *code = PETSC_ERR_FILE_READ;
+      PetscCall(PetscSNPrintf(msg, len, "PC vecchia: reading /covariance of '%s' failed", file));
+      break;
+    }
+    for (PetscInt r = first; r < first + rows_now; r++) {
+      const double *row = buf.data() + (size_t)(r - first) * N;
+      for (PetscInt c = 0; c < N; c++)
+        if (!std::isfinite(row[c])) {
+          *code = PETSC_ERR_FILE_UNEXPECTED;
+          PetscCall(PetscSNPrintf(
+              msg, len,
+              "PC vecchia: /covariance of '%s' has a non-finite value at (%" PetscInt_FMT
+              ", %" PetscInt_FMT ")",
+              file, r, c));
+          PetscFunctionReturn(0);
+        }
+      m->kk[r] = row[r];
+      if (r % cols) m->kw[r] = row[r - 1];
+      if (r >= cols) m->ks[r] = row[r - cols];
+      const PetscInt k = r + 1; // row r = W parent of node k: Sigma_{W,S}
+      if (k < N && k % cols && k >= cols) m->ws[k] = row[k - cols];
+    }
+  }
+  *used = count;
+  PetscFunctionReturn(0);
+}
+
 // Rank 0: the dataset /snapshots of the open file fid (see ReadSnapshotMoments).
 static PetscErrorCode ReadSnapshotDataset(const PC_Vecchia *v, hid_t fid, Moments *m,
                                           PetscInt *used, PetscErrorCode *code, char *msg,
@@ -359,10 +451,18 @@ static PetscErrorCode ReadSnapshotMoments(const PC_Vecchia *v, Moments *m, Petsc
   PetscCall(PetscViewerHDF5Open(PETSC_COMM_SELF, file, FILE_MODE_READ, &viewer));
   PetscCall(PetscViewerHDF5HasDataset(viewer, "/snapshots", &has));
   if (!has) {
+    PetscBool has_cov;
+    PetscCall(PetscViewerHDF5HasDataset(viewer, "/covariance", &has_cov));
+    if (has_cov) {
+      PetscCall(PetscViewerHDF5GetFileId(viewer, &fid));
+      PetscCall(ReadCovarianceDataset(v, viewer, fid, m, used, code, msg, len));
+      PetscCall(PetscViewerDestroy(&viewer));
+      PetscFunctionReturn(0);
+    }
     *code = PETSC_ERR_FILE_UNEXPECTED;
     PetscCall(PetscSNPrintf(msg, len,
-                            "PC vecchia: the snapshot file '%s' has no dataset /snapshots "
-                            "(count x N doubles, as gmrf_sample writes)",
+                            "PC vecchia: the snapshot file '%s' has neither a dataset /snapshots "
+                            "(count x N doubles) nor /covariance (N x N), as gmrf_sample writes",
                             file));
     PetscCall(PetscViewerDestroy(&viewer));
     PetscFunctionReturn(0);

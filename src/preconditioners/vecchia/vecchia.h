@@ -9,7 +9,8 @@
 // Options (prefix as for any PC, e.g. -vecchia_exact_pc_vecchia_source):
 //   -pc_vecchia_source exact|snapshots   where Sigma comes from (default exact; a snapshot
 //                                        file alone selects snapshots)
-//   -pc_vecchia_snapshots F.h5           dataset "snapshots" (count x N doubles, natural order)
+//   -pc_vecchia_snapshots F.h5           dataset "snapshots" (count x N doubles, natural order),
+//                                        or "covariance" (N x N, attribute count)
 //   -pc_vecchia_count N                  use the first N snapshots (default: all)
 //   -pc_vecchia_exact_solver mumps|petsc exact Sigma entries: MUMPS selected inversion (default
 //                                        when available) or one PETSc Cholesky solve per column
