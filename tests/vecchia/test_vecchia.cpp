@@ -303,6 +303,48 @@ TEST(VecchiaFactor, ExactFitMatchesDenseRegression)
   }
 }
 
+// REPORTS.md §10.3.6: on a 4 x 4 grid, regressing every node on *all* its predecessors (the
+// construction of the PC with the full lower pattern) on the exact Sigma gives back M = A: the
+// IC(0) pattern is what makes Vecchia an approximation.
+TEST(VecchiaFactor, AllPredecessorsGiveBackA)
+{
+  TestProblem         t(4);
+  const PetscInt      N = 16;
+  std::vector<double> A = DenseOperator(t.p.A), S = A;
+  {
+    PetscBLASInt              n = N, info, lwork = 64 * N;
+    std::vector<PetscBLASInt> ipiv(N);
+    std::vector<double>       work(lwork);
+    LAPACKgetrf_(&n, &n, S.data(), &n, ipiv.data(), &info);
+    LAPACKgetri_(&n, S.data(), &n, ipiv.data(), work.data(), &lwork, &info);
+    ASSERT_EQ(info, 0);
+  }
+  std::vector<double> G((size_t)N * N, 0.0), d2(N); // G[k, j], column-major
+  for (PetscInt k = 0; k < N; k++) {
+    PetscBLASInt              m = (PetscBLASInt)k, one = 1, info;
+    std::vector<double>       SPP((size_t)k * k), c(k);
+    std::vector<PetscBLASInt> ipiv(k + 1);
+    for (PetscInt a = 0; a < k; a++) {
+      c[a] = S[a + (size_t)k * N];
+      for (PetscInt b = 0; b < k; b++) SPP[a + (size_t)b * k] = S[a + (size_t)b * N];
+    }
+    if (k) LAPACKgesv_(&m, &one, SPP.data(), &m, ipiv.data(), c.data(), &m, &info);
+    d2[k] = S[k + (size_t)k * N];
+    for (PetscInt a = 0; a < k; a++) d2[k] -= S[a + (size_t)k * N] * c[a];
+    G[k + (size_t)k * N] = 1.0;
+    for (PetscInt a = 0; a < k; a++) G[k + (size_t)a * N] = -c[a];
+  }
+  double diff = 0.0, scale = 0.0; // M = G^T diag(1/d2) G
+  for (PetscInt i = 0; i < N; i++)
+    for (PetscInt j = 0; j < N; j++) {
+      double m = 0.0;
+      for (PetscInt k = 0; k < N; k++) m += G[k + (size_t)i * N] * G[k + (size_t)j * N] / d2[k];
+      diff  = std::max(diff, std::fabs(m - A[i + (size_t)j * N]));
+      scale = std::max(scale, std::fabs(A[i + (size_t)j * N]));
+    }
+  EXPECT_LE(diff, 1e-10 * scale);
+}
+
 // n = 8: a snapshot file (correlated random fields) against the dense regression on the same
 // uncentred Sigma_hat = U U^T / N_s, with all snapshots and with -pc_vecchia_count, and as a
 // /covariance file.
