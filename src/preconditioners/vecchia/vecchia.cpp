@@ -778,9 +778,9 @@ static PetscErrorCode PCSetFromOptions_Vecchia(PC pc, PetscOptionItems *PetscOpt
   PetscCall(PetscOptionsString("-pc_vecchia_source", "Covariance source: exact or snapshots",
                                "PCVecchiaSetSource", PCVecchiaSources[v->source], source,
                                sizeof(source), &set_source));
-  PetscCall(
-      PetscOptionsString("-pc_vecchia_snapshots", "HDF5 file with dataset /snapshots (count x N)",
-                         "PCVecchiaSetSnapshots", v->snapshots, file, sizeof(file), &set_file));
+  PetscCall(PetscOptionsString(
+      "-pc_vecchia_snapshots", "HDF5 file: /snapshots (count x N) or /covariance (N x N)",
+      "PCVecchiaSetSnapshots", v->snapshots, file, sizeof(file), &set_file));
   PetscCall(PetscOptionsInt("-pc_vecchia_count", "Use the first N snapshots (0: all)",
                             "PCVecchiaSetSnapshots", count, &count, NULL));
   PetscCall(PetscOptionsString("-pc_vecchia_exact_solver",
