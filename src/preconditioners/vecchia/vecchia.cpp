@@ -397,7 +397,7 @@ static PetscErrorCode ReadSnapshotDataset(const PC_Vecchia *v, hid_t fid, Moment
           *code = PETSC_ERR_FILE_UNEXPECTED;
           PetscCall(PetscSNPrintf(msg, len,
                                   "PC vecchia: snapshot %" PetscInt_FMT " of '%s' has a "
-                                  "non-finite value (%g) at unknown %" PetscInt_FMT,
+                                  "non-finite value (%.4e) at unknown %" PetscInt_FMT,
                                   first + s, file, u[k], k));
           break;
         }
@@ -566,7 +566,7 @@ static PetscErrorCode VecchiaFit(PC pc, const Moments *m)
       bad < 0, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_WRONG,
       "PC vecchia: refusing to build: the innovation variance d^2 is not positive at %" PetscInt_FMT
       " of %" PetscInt_FMT " nodes, first at node %" PetscInt_FMT " (i = %" PetscInt_FMT
-      ", j = %" PetscInt_FMT ", d^2 = %g, Sigma_kk = %g): the %s covariance is not positive "
+      ", j = %" PetscInt_FMT ", d^2 = %.4e, Sigma_kk = %.4e): the %s covariance is not positive "
       "definite on a node and its parents%s",
       nbad, N, bad, bad / cols, bad % cols, (double)badval, (double)m->kk[bad],
       v->source == PC_VECCHIA_EXACT ? "exact" : "snapshot",
