@@ -24,8 +24,9 @@
 // Parallel: inside block Jacobi (-sub_pc_type vecchia) each block is a sequential PC on its own
 // operator block (strips of whole grid rows: the width comes from the bandwidth). With
 // -pc_type vecchia on P > 1 ranks the operator is gathered on every rank (in natural order
-// through the DMDA's AO), every rank builds the same G and d2 and applies them to the gathered
-// vector: the iterations equal the serial ones. docs/vecchia.md says what a distributed version
+// through the DMDA's AO); rank 0 computes the 4N moments (one factorization, or the file) and
+// broadcasts them, every rank fits the same G and d2 and applies them to the gathered vector:
+// the iterations equal the serial ones. docs/vecchia.md says what a distributed version
 // would need.
 #include <petsc/private/pcimpl.h>
 #include <petscdmda.h>
@@ -182,13 +183,11 @@ static PetscErrorCode ExactMomentsSolves(PC_Vecchia *v, Mat F, Moments *m)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode ExactMoments(PC pc, Moments *m)
+// The exact solver: -pc_vecchia_exact_solver, else MUMPS when PETSc has it (every rank).
+static PetscErrorCode ExactSolverChoice(PC pc)
 {
-  PC_Vecchia   *v = (PC_Vecchia *)pc->data;
-  Mat           F;
-  IS            rperm, cperm;
-  MatFactorInfo info;
-  PetscBool     mumps, has_mumps;
+  PC_Vecchia *v = (PC_Vecchia *)pc->data;
+  PetscBool   mumps, has_mumps;
 
   PetscFunctionBegin;
   PetscCall(MatGetFactorAvailable(v->Aseq, MATSOLVERMUMPS, MAT_FACTOR_CHOLESKY, &has_mumps));
@@ -197,9 +196,22 @@ static PetscErrorCode ExactMoments(PC pc, Moments *m)
   else
     PetscCall(PetscStrncpy(v->solver_used, v->exact_solver, sizeof(v->solver_used)));
   PetscCall(PetscStrcmp(v->solver_used, "mumps", &mumps));
-  PetscCheck(!mumps || has_mumps, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP,
+  PetscCheck(!mumps || has_mumps, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_INCOMP,
              "PC vecchia: -pc_vecchia_exact_solver mumps, but PETSc has no MUMPS Cholesky for this "
              "matrix type; use -pc_vecchia_exact_solver petsc");
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ExactMoments(PC pc, Moments *m)
+{
+  PC_Vecchia   *v = (PC_Vecchia *)pc->data;
+  Mat           F;
+  IS            rperm, cperm;
+  MatFactorInfo info;
+  PetscBool     mumps;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrcmp(v->solver_used, "mumps", &mumps));
   PetscCall(
       MatGetFactor(v->Aseq, mumps ? MATSOLVERMUMPS : MATSOLVERPETSC, MAT_FACTOR_CHOLESKY, &F));
   PetscCall(MatGetOrdering(v->Aseq, mumps ? MATORDERINGNATURAL : MATORDERINGND, &rperm, &cperm));
@@ -511,6 +523,39 @@ static PetscErrorCode SnapshotMoments(PC pc, Moments *m)
   PetscFunctionReturn(0);
 }
 
+// The exact moments on every rank of the PC. Gathered (P > 1 ranks): rank 0 factors and
+// inverts, the 4N moments (or the error) are broadcast, instead of P redundant factorizations.
+static PetscErrorCode ExactMomentsAll(PC pc, Moments *m)
+{
+  PC_Vecchia    *v    = (PC_Vecchia *)pc->data;
+  MPI_Comm       comm = PetscObjectComm((PetscObject)pc);
+  PetscMPIInt    rank;
+  PetscErrorCode ierr = 0;
+
+  PetscFunctionBegin;
+  PetscCall(ExactSolverChoice(pc));
+  if (!v->gathered) {
+    PetscCall(ExactMoments(pc, m));
+    PetscFunctionReturn(0);
+  }
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) { // a failure on rank 0 alone must not leave the others in the broadcast
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = ExactMoments(pc, m);
+    PetscCall(PetscPopErrorHandler());
+  }
+  int c = (int)ierr;
+  PetscCallMPI(MPI_Bcast(&c, 1, MPI_INT, 0, comm));
+  PetscCheck(!c, comm, PETSC_ERR_ARG_WRONG,
+             "PC vecchia: the sparse Cholesky factorization or selected inversion of the operator "
+             "failed (PETSc error %d): is it symmetric positive definite?",
+             c);
+  if (rank != 0) MomentsResize(m, v->N);
+  for (std::vector<PetscReal> *a : {&m->kk, &m->kw, &m->ks, &m->ws})
+    PetscCallMPI(MPI_Bcast(a->data(), (PetscMPIInt)v->N, MPIU_REAL, 0, comm));
+  PetscFunctionReturn(0);
+}
+
 // ---------------------------------------------------------------- fit
 
 static PetscErrorCode VecchiaFit(PC pc, const Moments *m)
@@ -627,7 +672,7 @@ static PetscErrorCode PCSetUp_Vecchia(PC pc)
   }
   PetscCall(PetscStrncpy(v->solver_used, "", sizeof(v->solver_used)));
   if (v->source == PC_VECCHIA_EXACT)
-    PetscCall(ExactMoments(pc, &m));
+    PetscCall(ExactMomentsAll(pc, &m));
   else
     PetscCall(SnapshotMoments(pc, &m));
   PetscCall(VecchiaFit(pc, &m));
