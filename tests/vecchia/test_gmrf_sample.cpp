@@ -1,7 +1,7 @@
 // gmrf_sample and PC vecchia from the command line (REPORTS.md §10.1, §10.3; docs/vecchia.md):
 // the headline 116 -> 30 (exact snapshots, 50k, seed 6, then vecchia_snapshots at 1 and 2
-// ranks) and draws that do not depend on the rank count. The statistical checks and bad input
-// are in test_gmrf_sample_checks.cpp.
+// ranks, 4 too) and draws that do not depend on the rank count. The statistical checks and bad
+// input are in test_gmrf_sample_checks.cpp.
 #include <gtest/gtest.h>
 #include <petscviewerhdf5.h>
 
@@ -47,7 +47,7 @@ double ReadAttribute(const std::string &file, const char *name)
 }
 
 // The headline of report 10: 50k exact snapshots (seed 6), then PCG with vecchia_snapshots on
-// the reference's b: 30 iterations (reference 30; exact covariance 29), at 1 and 2 ranks.
+// the reference's b: 30 iterations (reference 30; exact covariance 29), at 1, 2 and 4 ranks.
 TEST(GmrfSample, FiftyThousandExactSnapshotsGiveThirtyIterations)
 {
   REQUIRE_FIXTURE(b, "a_n32_seed42_const.h5");
@@ -57,7 +57,7 @@ TEST(GmrfSample, FiftyThousandExactSnapshotsGiveThirtyIterations)
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(ReadAttribute(snap, "count"), 50000);
   EXPECT_EQ(ReadAttribute(snap, "seed"), 6);
-  for (int ranks : {1, 2}) {
+  for (int ranks : {1, 2, 4}) {
     const std::string out = CliTempDir() + "/vs" + std::to_string(ranks) + ".h5";
     r                     = RunExecutable("poisson_solve",
                                           "-problem constant -rhs_file " + b +
@@ -75,20 +75,22 @@ TEST(GmrfSample, FiftyThousandExactSnapshotsGiveThirtyIterations)
 }
 
 // Same seed, same draws at 1 and 2 ranks: bitwise for exact and gibbs (rank 0 draws), to
-// rounding for langevin (distributed MatMult, same noise).
+// rounding for langevin (distributed MatMult, same noise; also at 4 ranks).
 TEST(GmrfSample, DrawsDoNotDependOnTheRankCount)
 {
   const struct {
     const char *args;
     double      tol;
+    int         max_ranks;
   } cases[] = {
-      {"-sampler exact -snapshots 64 -seed 3", 0.0},
-      {"-sampler gibbs -problem chain -n 32 -chains 8 -snapshots 64 -seed 3", 0.0},
-      {"-sampler langevin -n 8 -chains 4 -snapshots 16 -thin 20 -burn_in 100 -seed 3", 1e-10},
+      {"-sampler exact -snapshots 64 -seed 3", 0.0, 2},
+      {"-sampler gibbs -problem chain -n 32 -chains 8 -snapshots 64 -seed 3", 0.0, 2},
+      {"-sampler langevin -n 8 -chains 4 -snapshots 16 -thin 20 -burn_in 100 -seed 3", 1e-10, 4},
   };
   for (const auto &c : cases) {
     std::vector<double> first;
-    for (int ranks : {1, 2}) {
+    for (int ranks : {1, 2, 4}) {
+      if (ranks > c.max_ranks) continue;
       const std::string f = CliTempDir() + "/ranks" + std::to_string(ranks) + ".h5";
       CliRun            r = RunExecutable("gmrf_sample", std::string(c.args) + " -o " + f, ranks);
       ASSERT_EQ(r.status, 0) << c.args << "\n" << r.err;
