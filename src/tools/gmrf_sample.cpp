@@ -11,9 +11,11 @@
 //
 // Samplers:
 //   exact     u = L^{-T} z with A = L L^T a sparse Cholesky factor (PETSc, nested dissection:
-//             never dense), one backward solve per snapshot. The factor is sequential: rank 0
-//             gathers the operator and draws every snapshot, so the file does not depend on the
-//             rank count. Each draw is checked: u^T A u = z^T z to rounding.
+//             never dense), one backward solve per snapshot. The factor is sequential: every
+//             rank gathers the operator and computes the same factor, draws its share of each
+//             round of snapshots (draw s uses stream s, whoever computes it), and rank 0 gathers
+//             the rounds in order: the file does not depend on the rank count, bitwise, and the
+//             draws take 1/P of the time. Each rank checks its first draw: u^T A u = z^T z.
 //   langevin  Euler-Maruyama u <- u - dt A u + sqrt(2 dt) z, dt = dt_factor / lambda_max, on
 //             -chains independent chains started at 0 (distributed: MatMult on every rank).
 //             Thinning T = ceil(-1/log(1 - dt lambda_min)), burn-in 10 T steps, then all chains
@@ -260,8 +262,8 @@ PetscErrorCode ChainOperator(MPI_Comm comm, PetscInt n, Mat *A)
   PetscFunctionReturn(0);
 }
 
-// The whole operator on rank 0 (others get an empty request).
-PetscErrorCode GatherOnZero(Mat A, Mat *Aseq)
+// The whole operator on rank 0, or with all on every rank (others get an empty request).
+PetscErrorCode GatherOnRanks(Mat A, PetscBool all, Mat *Aseq)
 {
   PetscMPIInt rank;
   PetscInt    N;
@@ -271,7 +273,7 @@ PetscErrorCode GatherOnZero(Mat A, Mat *Aseq)
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)A), &rank));
   PetscCall(MatGetSize(A, &N, NULL));
-  PetscCall(ISCreateStride(PETSC_COMM_SELF, rank ? 0 : N, 0, 1, &is));
+  PetscCall(ISCreateStride(PETSC_COMM_SELF, rank && !all ? 0 : N, 0, 1, &is));
   PetscCall(MatCreateSubMatrices(A, 1, &is, &is, MAT_INITIAL_MATRIX, &sub));
   *Aseq = sub[0];
   PetscCall(PetscFree(sub));
@@ -307,7 +309,7 @@ struct Progress {
 
 PetscErrorCode SampleExact(MPI_Comm comm, Mat A, const SampleOptions *o, SnapshotWriter *w)
 {
-  PetscMPIInt   rank;
+  PetscMPIInt   rank, size;
   PetscInt      N;
   Mat           Aseq, F;
   IS            rperm, cperm;
@@ -316,28 +318,35 @@ PetscErrorCode SampleExact(MPI_Comm comm, Mat A, const SampleOptions *o, Snapsho
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(MatGetSize(A, &N, NULL));
-  PetscCall(GatherOnZero(A, &Aseq));
-  if (rank == 0) {
-    PetscCall(MatGetFactor(Aseq, MATSOLVERPETSC, MAT_FACTOR_CHOLESKY, &F));
-    PetscCall(MatGetOrdering(Aseq, MATORDERINGND, &rperm, &cperm));
-    PetscCall(MatFactorInfoInitialize(&info));
-    PetscCall(MatCholeskyFactorSymbolic(F, Aseq, rperm, &info));
-    PetscCall(MatCholeskyFactorNumeric(F, Aseq, &info));
-    PetscCall(ISDestroy(&rperm));
-    PetscCall(ISDestroy(&cperm));
-    PetscCall(MatCreateVecs(Aseq, &u, &z));
-    PetscCall(VecDuplicate(u, &Au));
-    std::vector<double> block((size_t)SAMPLE_BLOCK * N);
-    PetscInt            inblock = 0;
-    Progress            progress(o->snapshots, "exact");
-    for (PetscInt s = 0; s < o->snapshots; s++) {
+  // Every rank factors the same gathered operator the same way (bitwise the same factor) and
+  // draws its share of each round of snapshots; rank 0 gathers the rounds in order and writes.
+  PetscCall(GatherOnRanks(A, PETSC_TRUE, &Aseq));
+  PetscCall(MatGetFactor(Aseq, MATSOLVERPETSC, MAT_FACTOR_CHOLESKY, &F));
+  PetscCall(MatGetOrdering(Aseq, MATORDERINGND, &rperm, &cperm));
+  PetscCall(MatFactorInfoInitialize(&info));
+  PetscCall(MatCholeskyFactorSymbolic(F, Aseq, rperm, &info));
+  PetscCall(MatCholeskyFactorNumeric(F, Aseq, &info));
+  PetscCall(ISDestroy(&rperm));
+  PetscCall(ISDestroy(&cperm));
+  PetscCall(MatCreateVecs(Aseq, &u, &z));
+  PetscCall(VecDuplicate(u, &Au));
+  const PetscInt           round = (PetscInt)SAMPLE_BLOCK * size;
+  std::vector<double>      mine((size_t)SAMPLE_BLOCK * N), all(rank ? 0 : (size_t)round * N);
+  std::vector<PetscMPIInt> counts(size), displs(size);
+  Progress                 progress(o->snapshots, "exact");
+  PetscBool                checked = PETSC_FALSE;
+  for (PetscInt first = 0; first < o->snapshots; first += round) {
+    const PetscInt nr = PetscMin(round, o->snapshots - first);
+    const PetscInt lo = first + nr * rank / size, hi = first + nr * (rank + 1) / size;
+    for (PetscInt s = lo; s < hi; s++) {
       PetscScalar *za;
       PetscCall(VecGetArray(z, &za));
       for (PetscInt k = 0; k < N; k++) za[k] = Normal((uint64_t)o->seed, (uint64_t)s, (uint64_t)k);
       PetscCall(VecRestoreArray(z, &za));
       PetscCall(MatBackwardSolve(F, z, u)); // u = L^{-T} z
-      if (s == 0) {                         // u^T A u = z^T L^{-1} A L^{-T} z = z^T z
+      if (!checked) {                       // u^T A u = z^T L^{-1} A L^{-T} z = z^T z
         PetscScalar uAu, zz;
         PetscCall(MatMult(Aseq, u, Au));
         PetscCall(VecDot(u, Au, &uAu));
@@ -345,22 +354,36 @@ PetscErrorCode SampleExact(MPI_Comm comm, Mat A, const SampleOptions *o, Snapsho
         PetscCheck(PetscAbsScalar(uAu - zz) <= 1e-8 * PetscAbsScalar(zz), PETSC_COMM_SELF,
                    PETSC_ERR_PLIB, "exact sampler: u^T A u = %g but z^T z = %g",
                    (double)PetscRealPart(uAu), (double)PetscRealPart(zz));
+        checked = PETSC_TRUE;
       }
       const PetscScalar *ua;
       PetscCall(VecGetArrayRead(u, &ua));
-      for (PetscInt k = 0; k < N; k++) block[(size_t)inblock * N + k] = PetscRealPart(ua[k]);
+      for (PetscInt k = 0; k < N; k++) mine[(size_t)(s - lo) * N + k] = PetscRealPart(ua[k]);
       PetscCall(VecRestoreArrayRead(u, &ua));
-      if (++inblock == SAMPLE_BLOCK || s == o->snapshots - 1) {
-        PetscCall(WriterAppend(w, block.data(), inblock));
-        inblock = 0;
-      }
-      PetscCall(progress.Report(PETSC_COMM_SELF, s + 1));
     }
-    PetscCall(VecDestroy(&z));
-    PetscCall(VecDestroy(&u));
-    PetscCall(VecDestroy(&Au));
-    PetscCall(MatDestroy(&F));
+    for (PetscMPIInt r = 0; r < size; r++) {
+      const PetscInt rlo = first + nr * r / size, rhi = first + nr * (r + 1) / size;
+      PetscCall(PetscMPIIntCast((rhi - rlo) * N, &counts[r]));
+      PetscCall(PetscMPIIntCast((rlo - first) * N, &displs[r]));
+    }
+    PetscCallMPI(MPI_Gatherv(mine.data(), counts[rank], MPI_DOUBLE, all.data(), counts.data(),
+                             displs.data(), MPI_DOUBLE, 0, comm));
+    PetscErrorCode ierr = 0;
+    if (rank == 0) { // a write failure must reach every rank, not leave them in the next round
+      PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+      ierr = WriterAppend(w, all.data(), nr);
+      PetscCall(PetscPopErrorHandler());
+    }
+    PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
+    PetscCheck(!ierr, comm, PETSC_ERR_FILE_WRITE,
+               "writing snapshots %" PetscInt_FMT "..%" PetscInt_FMT " to %s failed (disk full?)",
+               first, first + nr - 1, o->out);
+    PetscCall(progress.Report(comm, first + nr));
   }
+  PetscCall(VecDestroy(&z));
+  PetscCall(VecDestroy(&u));
+  PetscCall(VecDestroy(&Au));
+  PetscCall(MatDestroy(&F));
   PetscCall(MatDestroy(&Aseq));
   PetscFunctionReturn(0);
 }
@@ -431,7 +454,7 @@ PetscErrorCode SampleGibbs(MPI_Comm comm, Mat A, const SampleOptions *o, PetscIn
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(MatGetSize(A, &N, NULL));
-  PetscCall(GatherOnZero(A, &Aseq));
+  PetscCall(GatherOnRanks(A, PETSC_FALSE, &Aseq));
   if (rank == 0) {
     // The rows as (column, value) lists without the diagonal, and 1/A_ii.
     std::vector<PetscInt>  start(N + 1, 0), col;
