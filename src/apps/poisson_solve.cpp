@@ -131,6 +131,15 @@ static PetscErrorCode WriteSolve(ResultsFile *rf, const Problem *p, const SolveR
     PetscCall(ResultsFileWriteReal(rf, group, "final_relerror", r->final_relerror));
     PetscCall(ResultsFileWriteString(rf, group, "error_norm", r->error_norm));
   }
+  if (r->richardson) { // the stationary iteration's damping and measured asymptotic rate
+    PetscCall(ResultsFileWriteReal(rf, group, "richardson_scale", r->richardson_scale));
+    PetscCall(ResultsFileWriteInt(rf, group, "optimal_scale", r->optimal_scale ? 1 : 0));
+    PetscCall(ResultsFileWriteReal(rf, group, "scale_lambda_min", r->scale_lambda_min));
+    PetscCall(ResultsFileWriteReal(rf, group, "scale_lambda_max", r->scale_lambda_max));
+    PetscCall(ResultsFileWriteReal(rf, group, "rate", r->rate));
+    PetscCall(ResultsFileWriteInt(rf, group, "rate_window", r->rate_window));
+    PetscCall(ResultsFileWriteString(rf, group, "rate_source", r->rate_source));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -159,6 +168,14 @@ static PetscErrorCode PrintRow(MPI_Comm comm, const SolveRecord *r)
   if (r->error_test)
     PetscCall(PetscPrintf(comm, "%-14s stopped on the relative %s-norm error: %.3e\n", "",
                           r->error_norm, (double)r->final_relerror));
+  if (r->optimal_scale)
+    PetscCall(PetscPrintf(
+        comm, "%-14s optimal Richardson scale %.10g from lambda(CA) in [%.10g, %.10g]\n", "",
+        (double)r->richardson_scale, (double)r->scale_lambda_min, (double)r->scale_lambda_max));
+  if (r->richardson)
+    PetscCall(PetscPrintf(comm,
+                          "%-14s measured rate %.8g (%s history, last %" PetscInt_FMT " steps)\n",
+                          "", (double)r->rate, r->rate_source, r->rate_window));
   PetscFunctionReturn(0);
 }
 

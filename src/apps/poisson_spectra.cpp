@@ -18,8 +18,10 @@
 //   lambda_max / lambda_min (max|lambda| / min|lambda| for the nonsymmetric ones). With
 //   -spectrum_full also all N eigenvalues (N <= 4096, LAPACK on rank 0) and the clustering
 //   metrics. -kappa_sweep gives kappa(A) of the constant problem against the closed form
-//   cot^2(pi/(2(n+1))) and the fitted exponent p of kappa ~ n^p. Everything goes to one HDF5
-//   results file: /<problem>/A, /<problem>/<method>, /kappa_sweep.
+//   cot^2(pi/(2(n+1))) and the fitted exponent p of kappa ~ n^p. With -iteration_radius each
+//   method's spectral radius rho(I - s C A) as a stationary iteration instead of its kappa
+//   (docs/ladder.md; nonlinear PCs refused). Everything goes to one HDF5 results file:
+//   /<problem>/A, /<problem>/<method>, /kappa_sweep.
 static const char help[] =
     "Spectra of A and of the preconditioned operators M^{-1}A (SLEPc).\n\n"
     "  -problem <list>        constant, variable, rod (default: constant,variable)\n"
@@ -29,6 +31,8 @@ static const char help[] =
     "  -o <file.h5>           results file (default poisson_spectra.h5)\n"
     "  -spectrum_full         also all N eigenvalues (N <= 4096) and the clustering metrics\n"
     "  -kappa_sweep <n,...>   kappa(A) of the constant problem at these n (e.g. 8,16,32,64,128)\n"
+    "  -iteration_radius      per method rho(I - s C A) of its stationary iteration (s: the\n"
+    "                         Richardson scale) instead of kappa; linear PCs only\n"
     "  -<method>_spectra_symmetric <bool>, -<method>_spectra_linear <bool>\n"
     "                         override the form chosen from the PC type\n"
     "  -eps_*, -A_eps_*, -<method>_eps_*, -A_max_eps_*, -<method>_min_eps_* ...\n"
@@ -59,7 +63,7 @@ typedef struct {
   std::vector<PetscInt>    sweep;
   char                     methods_dir[PETSC_MAX_PATH_LEN];
   char                     output[PETSC_MAX_PATH_LEN];
-  PetscBool                full;
+  PetscBool                full, radius;
 } SpectraOptions;
 
 static PetscErrorCode SpectraOptionsFromCommandLine(MPI_Comm comm, SpectraOptions *so)
@@ -74,7 +78,8 @@ static PetscErrorCode SpectraOptionsFromCommandLine(MPI_Comm comm, SpectraOption
   PetscCall(PetscStrncpy(methods, default_methods, sizeof(methods)));
   PetscCall(PetscStrncpy(so->methods_dir, MethodDefaultDirectory(), sizeof(so->methods_dir)));
   PetscCall(PetscStrncpy(so->output, "poisson_spectra.h5", sizeof(so->output)));
-  so->full = PETSC_FALSE;
+  so->full   = PETSC_FALSE;
+  so->radius = PETSC_FALSE;
   PetscOptionsBegin(comm, NULL, "poisson_spectra options", NULL);
   PetscCall(PetscOptionsString("-problem", "Problems (comma-separated)", NULL, problems, problems,
                                sizeof(problems), NULL));
@@ -86,6 +91,9 @@ static PetscErrorCode SpectraOptionsFromCommandLine(MPI_Comm comm, SpectraOption
                                sizeof(so->output), NULL));
   PetscCall(PetscOptionsBool("-spectrum_full", "All N eigenvalues (N <= 4096) and their metrics",
                              NULL, so->full, &so->full, NULL));
+  PetscCall(PetscOptionsBool("-iteration_radius",
+                             "Per method rho(I - s C A) of its stationary iteration (not kappa)",
+                             NULL, so->radius, &so->radius, NULL));
   // Read as text and parsed here: PETSc's integer-array parser raises a malformed entry on each
   // process alone (one error line per rank).
   PetscCall(PetscOptionsString("-kappa_sweep", "kappa(A) of the constant problem at these n", NULL,
@@ -182,8 +190,22 @@ static PetscErrorCode RunProblem(MPI_Comm comm, ResultsFile *rf, const SpectraOp
                           "", (double)kappa, (double)PetscAbsReal(res.kappa / kappa - 1)));
   }
 
+  if (so->radius)
+    PetscCall(PetscPrintf(comm, "\n%-22s %-12s %-11s %13s %12s %10s %6s %8s\n", "method", "pc",
+                          "ksp", "scale s", "rho(I-sCA)", "imag", "its", "seconds"));
   for (const std::string &m : so->methods) {
     PetscCall(MethodLoad(comm, so->methods_dir, m.c_str()));
+    if (so->radius) {
+      IterationRadiusResult r;
+      PetscCall(IterationRadiusOfMethod(p.A, m.c_str(), &r));
+      PetscCall(PetscPrintf(comm,
+                            "%-22s %-12s %-11s %13.10g %12.10f %10.2e %6" PetscInt_FMT " %8.2f\n",
+                            m.c_str(), r.pc_type.c_str(), r.ksp_type.c_str(), (double)r.scale,
+                            (double)r.rho, (double)r.rho_im, r.its, (double)r.seconds));
+      PetscCall(PetscSNPrintf(group, sizeof(group), "/%s/%s", popts.problem, m.c_str()));
+      PetscCall(IterationRadiusWrite(rf, group, &r));
+      continue;
+    }
     PetscCall(SpectrumOfMethod(p.A, m.c_str(), so->full, &res));
     PetscCall(PrintRow(comm, &res));
     PetscCall(PetscSNPrintf(group, sizeof(group), "/%s/%s", popts.problem, m.c_str()));

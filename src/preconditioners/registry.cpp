@@ -47,6 +47,9 @@ static const PCRegistryEntry pc_types[] = {
     {PCNONE, NULL, NULL, NULL, T, T, NULL, "identity"},
     {PCJACOBI, NULL, NULL, NULL, T, T, NULL, "diagonal scaling"},
     {PCPBJACOBI, NULL, NULL, NULL, T, T, NULL, "point-block diagonal"},
+    // Forward or backward sweeps are nonsymmetric, symmetric sweeps symmetric: the spectra
+    // tool reads the sweep type.
+    {PCSOR, NULL, NULL, NULL, F, T, NULL, "SOR / Gauss-Seidel sweeps"},
     {PCICC, NULL, NULL, NULL, T, T, NULL, "incomplete Cholesky"},
     {PCCHOLESKY, NULL, NULL, NULL, T, T, NULL, "Cholesky factorisation"},
     {PCLU, NULL, NULL, NULL, T, T, NULL, "LU factorisation (exact, so M^{-1} = A^{-1})"},

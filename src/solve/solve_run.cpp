@@ -8,6 +8,7 @@
 
 #include "core/view_text.h"
 #include "krylov/error_test/error_test.h"
+#include "krylov/optimal_scale/optimal_scale.h"
 #include "solve/method.h"
 #include "solve/protocol.h"
 
@@ -193,8 +194,11 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(rec, sizeof(*rec)));
   PetscCall(PetscStrncpy(rec->method, method, sizeof(rec->method)));
-  rec->direct_relerror = -1.0;
-  rec->final_relerror  = -1.0;
+  rec->direct_relerror  = -1.0;
+  rec->final_relerror   = -1.0;
+  rec->rate             = -1.0;
+  rec->scale_lambda_min = -1.0;
+  rec->scale_lambda_max = -1.0;
   PetscCall(MethodStage(method, "setup", &stage_setup));
   PetscCall(MethodStage(method, "solve", &stage_solve));
 
@@ -238,6 +242,21 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
   PetscCall(KSPSetUp(ksp));
   PetscCall(KSPSetUpOnBlocks(ksp)); // block Jacobi / ASM factor their blocks here
   PetscCall(KSPGetPC(ksp, &pc));
+  // -ksp_richardson_optimal_scale: alpha* = 2/(lambda_min + lambda_max) of C A (SLEPc), part
+  // of the method's set-up.
+  PetscCall(PetscObjectTypeCompare((PetscObject)ksp, KSPRICHARDSON, &rec->richardson));
+  PetscCall(KSPRichardsonOptimalScaleFromOptions(ksp, &rec->optimal_scale));
+  if (rec->optimal_scale) {
+    KSPOptimalScale s;
+    PetscCall(KSPRichardsonSetOptimalScale(ksp, &s));
+    rec->richardson_scale = s.scale;
+    rec->scale_lambda_min = s.lambda_min;
+    rec->scale_lambda_max = s.lambda_max;
+  } else if (rec->richardson) {
+    rec->richardson_scale = 1.0; // KSPRICHARDSON's default
+    PetscCall(
+        PetscOptionsGetReal(NULL, prefix, "-ksp_richardson_scale", &rec->richardson_scale, NULL));
+  }
   PetscCall(PetscLogStagePop());
   PetscCall(PetscBarrier((PetscObject)ksp));
   PetscCall(PetscTime(&t1));
@@ -281,6 +300,12 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
     rec->nerror         = ne;
     rec->final_relerror = rec->error_history[ne - 1];
   }
+  if (rec->richardson) {
+    const PetscBool err = rec->error_test;
+    rec->rate           = SolveMeasuredRate(err ? rec->error_history : rec->history,
+                                  err ? rec->nerror : rec->nhistory, &rec->rate_window);
+    PetscCall(PetscStrncpy(rec->rate_source, err ? "error" : "residual", sizeof(rec->rate_source)));
+  }
   {
     Vec r;
     PetscCall(VecDuplicate(p->b, &r));
@@ -315,6 +340,17 @@ PetscErrorCode SolveRecordDestroy(SolveRecord *rec)
   PetscCall(PetscFree(rec->options));
   PetscCall(VecDestroy(&rec->x));
   PetscFunctionReturn(0);
+}
+
+PetscReal SolveMeasuredRate(const PetscReal *history, PetscInt n, PetscInt *window)
+{
+  const PetscInt k = n - 1;
+  PetscInt       w = PetscMax(3, PetscMin(100, k / 2));
+
+  w = PetscMin(w, k);
+  if (window) *window = PetscMax(w, 0);
+  if (w <= 0 || !(history[k - w] > 0) || !(history[k] > 0)) return -1.0;
+  return PetscPowReal(history[k] / history[k - w], 1.0 / w);
 }
 
 const char *SolveStatus(const SolveRecord *rec)

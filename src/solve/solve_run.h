@@ -27,6 +27,17 @@ typedef struct {
   PetscInt   nerror;
   PetscReal *error_history;  // ||x_k - x*|| / ||x*||, k = 0 .. iterations
   PetscReal  final_relerror; // last entry of error_history
+  // KSPRICHARDSON runs (richardson true): the scale alpha of x <- x + alpha C (b - A x), typed
+  // in (-ksp_richardson_scale) or computed (-ksp_richardson_optimal_scale: optimal_scale true,
+  // scale_lambda_min/max the extreme eigenvalues of C A it came from, else -1), and the
+  // measured asymptotic rate (REPORTS.md section 0, "measured slope") of the error history,
+  // or of the residual history without -ksp_converged_error: rate_window steps w. rate is -1
+  // for other KSP types.
+  PetscBool richardson, optimal_scale;
+  PetscReal richardson_scale, scale_lambda_min, scale_lambda_max;
+  PetscReal rate;
+  PetscInt  rate_window;
+  char      rate_source[16]; // "error" or "residual"
 } SolveRecord;
 
 // prefix is "<method>_" for a named method, "" for plain unprefixed options.
@@ -45,6 +56,11 @@ PetscErrorCode SolveDirectSolution(const Problem *p, Vec *xstar);
 // ~93 N log2(n) bytes) that fits the memory of the nodes. Any failure is one user error.
 // Cheap: call it for every method before any work.
 PetscErrorCode SolveCheckErrorTest(MPI_Comm comm, const char *prefix, PetscInt n);
+
+// The measured slope of REPORTS.md section 0 of a history h_0 .. h_k (k = n - 1 steps):
+// (h_k / h_{k-w})^{1/w} with w = max(3, min(100, k / 2)), w at most k. -1 when k = 0 or an
+// entry is 0 (the history ended on an exact solution); *window gets w.
+PetscReal SolveMeasuredRate(const PetscReal *history, PetscInt n, PetscInt *window);
 
 // "converged" or the KSPConvergedReason name, e.g. "DIVERGED_ITS".
 const char *SolveStatus(const SolveRecord *rec);

@@ -1,5 +1,6 @@
 #include "spectra/spectra.h"
 
+#include "krylov/optimal_scale/optimal_scale.h"
 #include "preconditioners/registry.h"
 #include "preconditioners/twolevel/twolevel.h"
 
@@ -161,6 +162,13 @@ static PetscErrorCode PCSpectralNature(PC pc, PetscBool *symmetric, PetscBool *l
       PetscCall(PCTwolevelGetFinePC(pc, &fine));
       PetscCall(PCSpectralNature(fine, symmetric, linear));
     }
+  }
+  PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCSOR, &match));
+  if (match) { // symmetric sweeps are symmetric; forward or backward sweeps are not
+    MatSORType flag;
+    PetscCall(PCSORGetSymmetric(pc, &flag));
+    *symmetric = (PetscBool)((flag & SOR_SYMMETRIC_SWEEP) == SOR_SYMMETRIC_SWEEP ||
+                             (flag & SOR_LOCAL_SYMMETRIC_SWEEP) == SOR_LOCAL_SYMMETRIC_SWEEP);
   }
   PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCILU, &match));
   if (match) {
@@ -752,5 +760,145 @@ PetscErrorCode SpectrumWrite(ResultsFile *rf, const char *group, const SpectrumR
     PetscCall(ResultsFileWriteReal(rf, group, "full_fraction_right_half", f->frac_right_half));
     PetscCall(ResultsFileWriteInt(rf, group, "full_unit_count", f->unit_count));
   }
+  PetscFunctionReturn(0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spectral radius of the error propagation I - s C A
+
+typedef struct {
+  Mat       A;
+  PC        pc;
+  PetscReal scale;
+  Vec       t;
+} ErrorPropagation;
+
+// y = x - s C A x
+static PetscErrorCode MatMult_E(Mat E, Vec x, Vec y)
+{
+  ErrorPropagation *op;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatShellGetContext(E, &op));
+  PetscCall(MatMult(op->A, x, op->t));
+  PetscCall(PCApply(op->pc, op->t, y));
+  PetscCall(VecAYPX(y, -op->scale, x));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode IterationRadiusOfKSP(Mat A, KSP ksp, const char *name, IterationRadiusResult *res)
+{
+  MPI_Comm          comm = PetscObjectComm((PetscObject)A);
+  ErrorPropagation  op;
+  PCType            pctype;
+  KSPType           ksptype;
+  PetscBool         linear, rich, optimal = PETSC_FALSE;
+  PetscInt          m, N, nconv;
+  Mat               E;
+  EPS               eps;
+  PetscScalar       kr, ki;
+  double            t0     = MPI_Wtime();
+  const std::string prefix = std::string(name) + "_";
+
+  PetscFunctionBeginUser;
+  *res                  = IterationRadiusResult();
+  res->target           = name;
+  res->scale            = 1.0;
+  res->scale_lambda_min = res->scale_lambda_max = -1.0;
+  PetscCall(KSPGetPC(ksp, &op.pc));
+  PetscCall(PCGetType(op.pc, &pctype));
+  PetscCall(KSPGetType(ksp, &ksptype));
+  res->pc_type  = pctype;
+  res->ksp_type = ksptype;
+  PetscCall(PCSpectralNature(op.pc, &res->symmetric, &linear));
+  PetscCheck(linear, comm, PETSC_ERR_ARG_INCOMP,
+             "method %s: its preconditioner (PC type %s) is not linear (PC registry), so "
+             "I - CA is no matrix and has no spectral radius: -iteration_radius refuses it",
+             name, pctype);
+  PetscCall(PetscObjectTypeCompare((PetscObject)ksp, KSPRICHARDSON, &rich));
+  if (rich) {
+    PetscCall(KSPRichardsonOptimalScaleFromOptions(ksp, &optimal));
+    if (optimal) {
+      KSPOptimalScale s;
+      PetscCall(KSPRichardsonSetOptimalScale(ksp, &s));
+      res->scale            = s.scale;
+      res->scale_lambda_min = s.lambda_min;
+      res->scale_lambda_max = s.lambda_max;
+    } else
+      PetscCall(
+          PetscOptionsGetReal(NULL, prefix.c_str(), "-ksp_richardson_scale", &res->scale, NULL));
+  }
+  res->optimal_scale = optimal;
+  op.A               = A;
+  op.scale           = res->scale;
+  PetscCall(MatCreateVecs(A, &op.t, NULL));
+  PetscCall(MatGetLocalSize(A, &m, NULL));
+  PetscCall(MatGetSize(A, &N, NULL));
+  PetscCall(MatCreateShell(comm, m, m, N, N, &op, &E));
+  PetscCall(MatShellSetOperation(E, MATOP_MULT, (void (*)(void))MatMult_E));
+  PetscCall(EPSCreateDefault(comm, E, NULL, EPS_NHEP, EPS_LARGEST_MAGNITUDE, 1e-12, &eps));
+  PetscCall(EPSSetTolerances(eps, 1e-12, 20000));
+  PetscCall(EPSSetOptionsPrefix(eps, "rho_"));
+  PetscCall(EPSSetFromOptions(eps));
+  PetscCall(EPSSetOptionsPrefix(eps, prefix.c_str()));
+  PetscCall(EPSAppendOptionsPrefix(eps, "rho_"));
+  PetscCall(EPSSetFromOptions(eps));
+  PetscCall(EPSSolve(eps));
+  PetscCall(EPSGetConverged(eps, &nconv));
+  PetscCall(EPSGetIterationNumber(eps, &res->its));
+  PetscCall(EPSGetTolerances(eps, &res->tol, NULL));
+  PetscCheck(nconv > 0, comm, PETSC_ERR_NOT_CONVERGED,
+             "%s: the largest eigenvalue of I - CA did not converge in %" PetscInt_FMT
+             " iterations (tolerance %g); raise -%srho_eps_max_it or -%srho_eps_ncv",
+             name, res->its, (double)res->tol, prefix.c_str(), prefix.c_str());
+  // The converged values are sorted by magnitude: the first is the dominant one.
+  PetscCall(EPSGetEigenvalue(eps, 0, &kr, &ki));
+  PetscCall(EPSComputeError(eps, 0, EPS_ERROR_RELATIVE, &res->residual));
+  res->rho_re = PetscRealPart(kr);
+  res->rho_im = PetscRealPart(ki);
+  res->rho    = std::hypot(res->rho_re, res->rho_im);
+  PetscCall(EPSDestroy(&eps));
+  PetscCall(MatDestroy(&E));
+  PetscCall(VecDestroy(&op.t));
+  res->seconds = MPI_Wtime() - t0;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode IterationRadiusOfMethod(Mat A, const char *name, IterationRadiusResult *res)
+{
+  KSP  ksp;
+  char prefix[256];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%s_", name));
+  PetscCall(KSPCreate(PetscObjectComm((PetscObject)A), &ksp));
+  PetscCall(KSPSetOptionsPrefix(ksp, prefix));
+  PetscCall(KSPSetOperators(ksp, A, A));
+  PetscCall(KSPSetFromOptions(ksp));
+  PetscCall(KSPSetUp(ksp));
+  PetscCall(IterationRadiusOfKSP(A, ksp, name, res));
+  PetscCall(KSPDestroy(&ksp));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode IterationRadiusWrite(ResultsFile *rf, const char *group,
+                                    const IterationRadiusResult *res)
+{
+  PetscFunctionBeginUser;
+  PetscCall(ResultsFileWriteString(rf, group, "target", res->target.c_str()));
+  PetscCall(ResultsFileWriteString(rf, group, "pc_type", res->pc_type.c_str()));
+  PetscCall(ResultsFileWriteString(rf, group, "ksp_type", res->ksp_type.c_str()));
+  PetscCall(ResultsFileWriteInt(rf, group, "symmetric", res->symmetric ? 1 : 0));
+  PetscCall(ResultsFileWriteReal(rf, group, "rho", res->rho));
+  PetscCall(ResultsFileWriteReal(rf, group, "rho_re", res->rho_re));
+  PetscCall(ResultsFileWriteReal(rf, group, "rho_im", res->rho_im));
+  PetscCall(ResultsFileWriteReal(rf, group, "rho_residual", res->residual));
+  PetscCall(ResultsFileWriteReal(rf, group, "rho_tolerance", res->tol));
+  PetscCall(ResultsFileWriteInt(rf, group, "rho_iterations", res->its));
+  PetscCall(ResultsFileWriteReal(rf, group, "rho_seconds", res->seconds));
+  PetscCall(ResultsFileWriteReal(rf, group, "richardson_scale", res->scale));
+  PetscCall(ResultsFileWriteInt(rf, group, "optimal_scale", res->optimal_scale ? 1 : 0));
+  PetscCall(ResultsFileWriteReal(rf, group, "scale_lambda_min", res->scale_lambda_min));
+  PetscCall(ResultsFileWriteReal(rf, group, "scale_lambda_max", res->scale_lambda_max));
   PetscFunctionReturn(0);
 }

@@ -113,5 +113,39 @@ PetscErrorCode SpectrumOfMethod(Mat A, const char *name, PetscBool full, Spectru
 // Writes the result as attributes and datasets of `group` (collective).
 PetscErrorCode SpectrumWrite(ResultsFile *rf, const char *group, const SpectrumResult *res);
 
+// The spectral radius of a method's error propagation (poisson_spectra -iteration_radius,
+// docs/ladder.md): the method seen as the stationary iteration x <- x + s C (b - A x), C its
+// PC, s its KSPRICHARDSON scale (typed in, or computed by -ksp_richardson_optimal_scale; 1 for
+// other KSP types), and
+//
+//   rho = rho(E),  E = I - s C A,
+//
+// the eigenvalue of largest magnitude of E as a MATSHELL, SLEPc Krylov-Schur on the
+// nonsymmetric problem (E is nonsymmetric where C is, e.g. Gauss-Seidel; for an SPD C the
+// same answer as max(|1 - s lambda_min|, |1 - s lambda_max|) of C A). Default tolerance 1e-12,
+// at most 20000 restarts; options -rho_eps_* (every method) and -<method>_rho_eps_* (one).
+// A PC that is not linear (the registry row's `linear`, nested PCs followed as for the
+// spectra) has no such operator and is refused with one error.
+typedef struct {
+  std::string target, pc_type, ksp_type;
+  PetscBool   symmetric, optimal_scale;
+  PetscReal   scale;                              // s
+  PetscReal   rho;                                // |lambda| of the dominant eigenvalue of E
+  PetscReal   rho_re, rho_im;                     // that eigenvalue
+  PetscReal   residual;                           // its relative residual (EPS_ERROR_RELATIVE)
+  PetscReal   scale_lambda_min, scale_lambda_max; // with optimal_scale: extremes of C A
+  PetscInt    its;
+  PetscReal   tol, seconds;
+} IterationRadiusResult;
+
+// For the KSP of a method already set up on (A, A) (name: the method, prefix "<name>_").
+PetscErrorCode IterationRadiusOfKSP(Mat A, KSP ksp, const char *name, IterationRadiusResult *res);
+// Creates the method's KSP as SpectrumOfMethod does and computes rho. The method file must be
+// loaded (MethodLoad).
+PetscErrorCode IterationRadiusOfMethod(Mat A, const char *name, IterationRadiusResult *res);
+// Writes rho and its companions as attributes of `group` (collective).
+PetscErrorCode IterationRadiusWrite(ResultsFile *rf, const char *group,
+                                    const IterationRadiusResult *res);
+
 // Least-squares slope p of log(kappa) against log(n): kappa ~ C n^p.
 PetscReal SpectraFitExponent(const std::vector<PetscInt> &n, const std::vector<PetscReal> &kappa);
