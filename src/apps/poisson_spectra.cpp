@@ -24,7 +24,7 @@
 //   /<problem>/A, /<problem>/<method>, /kappa_sweep.
 static const char help[] =
     "Spectra of A and of the preconditioned operators M^{-1}A (SLEPc).\n\n"
-    "  -problem <list>        constant, variable, rod (default: constant,variable)\n"
+    "  -problem <list>        constant, variable, rod, chain (default: constant,variable)\n"
     "  -methods <list>        method files of -methods_dir (default: every shipped method with\n"
     "                         a distinct preconditioner)\n"
     "  -methods_dir <dir>     folder of the <method>.opts files\n"

@@ -50,3 +50,36 @@ PetscErrorCode OperatorAssemble(const ProblemOptions *opts, DM da, Mat *A)
   PetscCall(MatAssemblyEnd(*A, MAT_FINAL_ASSEMBLY));
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode OperatorAssembleChain(const ProblemOptions *opts, DM da, Mat *A)
+{
+  const PetscInt  n  = opts->n;
+  const PetscReal h  = 1.0 / (n + 1);
+  const PetscReal h2 = h * h;
+  PetscInt        xs, xm;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMCreateMatrix(da, A));
+  PetscCall(MatSetOption(*A, MAT_SYMMETRIC, PETSC_TRUE));
+  PetscCall(MatSetOption(*A, MAT_SPD, PETSC_TRUE));
+  PetscCall(DMDAGetCorners(da, &xs, NULL, NULL, &xm, NULL, NULL));
+  for (PetscInt i = xs; i < xs + xm; i++) {
+    MatStencil  row = {0, 0, i, 0}, col[3];
+    PetscScalar v[3];
+    PetscInt    nc = 0;
+    if (i > 0) {
+      col[nc] = (MatStencil){0, 0, i - 1, 0};
+      v[nc++] = -1.0 / h2;
+    }
+    col[nc] = row;
+    v[nc++] = 2.0 / h2;
+    if (i < n - 1) {
+      col[nc] = (MatStencil){0, 0, i + 1, 0};
+      v[nc++] = -1.0 / h2;
+    }
+    PetscCall(MatSetValuesStencil(*A, 1, &row, nc, col, v, INSERT_VALUES));
+  }
+  PetscCall(MatAssemblyBegin(*A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(*A, MAT_FINAL_ASSEMBLY));
+  PetscFunctionReturn(0);
+}

@@ -17,12 +17,23 @@ PetscErrorCode ProblemCreate(MPI_Comm comm, const ProblemOptions *opts, Problem 
   // global ordering then equals the natural ordering at every rank count, so sequential
   // methods (IC(0), ILU, dense sketches) see the same matrix whatever the number of ranks.
   // -da_processors_x/-da_processors_y choose another layout.
-  PetscCall(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, opts->n,
-                         opts->n, 1, PETSC_DECIDE, 1, 1, NULL, NULL, &p->da));
-  PetscCall(DMSetFromOptions(p->da));
-  PetscCall(DMSetUp(p->da));
-  PetscCall(DMDASetUniformCoordinates(p->da, p->h, 1.0 - p->h, p->h, 1.0 - p->h, 0.0, 0.0));
-  PetscCall(OperatorAssemble(opts, p->da, &p->A));
+  if (ProblemDimension(opts) == 1) { // the chain: a 1-D DMDA, contiguous blocks of nodes
+    PetscCheck(!strcmp(opts->operator_type, "aij"), comm, PETSC_ERR_ARG_INCOMP,
+               "problem %s is 1-D: -operator stencil is the 2-D 5-point stencil, use -operator aij",
+               opts->problem);
+    PetscCall(DMDACreate1d(comm, DM_BOUNDARY_NONE, opts->n, 1, 1, NULL, &p->da));
+    PetscCall(DMSetFromOptions(p->da));
+    PetscCall(DMSetUp(p->da));
+    PetscCall(DMDASetUniformCoordinates(p->da, p->h, 1.0 - p->h, 0.0, 0.0, 0.0, 0.0));
+    PetscCall(OperatorAssembleChain(opts, p->da, &p->A));
+  } else {
+    PetscCall(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, opts->n,
+                           opts->n, 1, PETSC_DECIDE, 1, 1, NULL, NULL, &p->da));
+    PetscCall(DMSetFromOptions(p->da));
+    PetscCall(DMSetUp(p->da));
+    PetscCall(DMDASetUniformCoordinates(p->da, p->h, 1.0 - p->h, p->h, 1.0 - p->h, 0.0, 0.0));
+    PetscCall(OperatorAssemble(opts, p->da, &p->A));
+  }
   PetscCall(PetscObjectSetName((PetscObject)p->A, "A"));
   if (!strcmp(opts->operator_type, "stencil")) {
     PetscCall(OperatorCreateStencil(opts, p->da, &p->Aop));
@@ -44,7 +55,7 @@ PetscErrorCode ProblemPrintSummary(MPI_Comm comm, const Problem *p, PetscBool wi
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(PetscPrintf(comm, "\nproblem %s: n = %" PetscInt_FMT " (N = %" PetscInt_FMT ")",
-                        o->problem, o->n, o->n * o->n));
+                        o->problem, o->n, ProblemUnknowns(o)));
   if (ProblemFind(o->problem)->has_contrast)
     PetscCall(PetscPrintf(comm, ", contrast %g", (double)o->contrast));
   if (with_rhs && !strcmp(o->rhs, "grf"))
@@ -77,7 +88,8 @@ PetscErrorCode ProblemWrite(ResultsFile *rf, const Problem *p, PetscBool with_rh
   PetscCall(PetscSNPrintf(group, sizeof(group), "/%s", o->problem));
   PetscCall(ResultsFileWriteString(rf, group, "problem", o->problem));
   PetscCall(ResultsFileWriteInt(rf, group, "n", o->n));
-  PetscCall(ResultsFileWriteInt(rf, group, "N", o->n * o->n));
+  PetscCall(ResultsFileWriteInt(rf, group, "N", ProblemUnknowns(o)));
+  PetscCall(ResultsFileWriteInt(rf, group, "dimension", ProblemDimension(o)));
   PetscCall(ResultsFileWriteReal(rf, group, "h", p->h));
   PetscCall(ResultsFileWriteReal(rf, group, "contrast", ProblemContrast(o)));
   if (!with_rhs) PetscFunctionReturn(0);

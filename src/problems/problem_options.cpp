@@ -164,6 +164,10 @@ PetscErrorCode ProblemOptionsFromCommandLine(MPI_Comm comm, const char *problem,
              opts->operator_type);
   PetscCheck(RhsFind(opts->rhs), comm, PETSC_ERR_ARG_UNKNOWN_TYPE,
              "unknown right-hand side '%s' (known: %s)", opts->rhs, RhsListNames());
+  PetscCheck(entry->dim == 2 || (strcmp(opts->rhs, "grf") && strcmp(opts->rhs, "rod")), comm,
+             PETSC_ERR_ARG_INCOMP,
+             "problem %s is 1-D: the right-hand side '%s' is a 2-D field (use random or file)",
+             problem, opts->rhs);
   if (!strcmp(opts->rhs, "grf")) {
     PetscCheck(opts->n % 2 == 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
                "the GRF right-hand side needs an even n, got n = %" PetscInt_FMT, opts->n);

@@ -14,11 +14,14 @@ static PetscReal CoefficientJump(const ProblemOptions *opts, PetscReal x)
 }
 
 static const ProblemEntry problem_table[] = {
-    {"constant", "5-point Dirichlet Laplacian, coefficient 1", "grf", CoefficientOne, PETSC_FALSE},
+    {"constant", "5-point Dirichlet Laplacian, coefficient 1", "grf", CoefficientOne, PETSC_FALSE,
+     2},
     {"variable", "coefficient 1 for x < 0.5, -contrast for x >= 0.5, harmonic-mean faces", "grf",
-     CoefficientJump, PETSC_TRUE},
+     CoefficientJump, PETSC_TRUE, 2},
     {"rod", "constant operator, +1/-1 hot and cold rods as right-hand side", "rod", CoefficientOne,
-     PETSC_FALSE},
+     PETSC_FALSE, 2},
+    {"chain", "1-D chain of -n nodes, A1 = tridiag(-1, 2, -1)/h^2 (1-D DMDA)", "random",
+     CoefficientOne, PETSC_FALSE, 1},
 };
 
 const ProblemEntry *ProblemFind(const char *name)
@@ -59,6 +62,17 @@ PetscReal ProblemFaceTransmissibility(const ProblemOptions *opts, PetscInt f)
   if (f >= n) return ProblemCoefficient(opts, n - 1);
   const PetscReal al = ProblemCoefficient(opts, f - 1), ar = ProblemCoefficient(opts, f);
   return 2.0 * al * ar / (al + ar);
+}
+
+PetscInt ProblemDimension(const ProblemOptions *opts)
+{
+  const ProblemEntry *e = ProblemFind(opts->problem);
+  return e ? e->dim : 2;
+}
+
+PetscInt ProblemUnknowns(const ProblemOptions *opts)
+{
+  return ProblemDimension(opts) == 1 ? opts->n : opts->n * opts->n;
 }
 
 PetscReal ProblemContrast(const ProblemOptions *opts)

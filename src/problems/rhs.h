@@ -12,7 +12,7 @@ typedef struct {
 } RhsEntry;
 
 const RhsEntry *RhsFind(const char *name);
-const char     *RhsListNames(void); // "grf, file, rod"
+const char     *RhsListNames(void); // "grf, file, rod, random"
 
 // Spectral Gaussian random field: S = (kx^2 + ky^2 + tau^2)^(-alpha/2) on integer FFT
 // wavenumbers, complex white noise xi from PetscRandom (rand48, seeded), F = Re(IFFT2(xi S))
@@ -36,3 +36,8 @@ PetscErrorCode RhsFromFile(const ProblemOptions *opts, DM da, Vec b);
 // Hot and cold rods: +1 on (i = 3..8, j = 4), -1 on (i = 23..28, j = 27) at n = 32,
 // positions scaled by n/32 on other grids.
 PetscErrorCode RhsRods(const ProblemOptions *opts, DM da, Vec b);
+
+// Independent standard normal entries (Box-Muller on PETSc's rand48 stream seeded with
+// -grf_seed), drawn on rank 0 in the natural order, so b does not depend on the rank count.
+// Any problem; the default of the 1-D chain.
+PetscErrorCode RhsRandom(const ProblemOptions *opts, DM da, Vec b);

@@ -2,6 +2,7 @@
 #include <petscviewerhdf5.h>
 
 #include "io/hdf5_query.h"
+#include "problems/problem_table.h"
 #include "problems/rhs.h"
 
 PetscErrorCode RhsFromFile(const ProblemOptions *opts, DM da, Vec b)
@@ -12,7 +13,8 @@ PetscErrorCode RhsFromFile(const ProblemOptions *opts, DM da, Vec b)
   VecScatter          scatter;
   IS                  all;
   HDF5RealDatasetInfo info;
-  PetscInt            n = opts->n, N = opts->n * opts->n, local_rows = PETSC_DECIDE;
+  const PetscBool     chain = (PetscBool)(ProblemDimension(opts) == 1);
+  PetscInt            n = opts->n, N = ProblemUnknowns(opts), local_rows = PETSC_DECIDE;
   char                path[PETSC_MAX_PATH_LEN + POISSON_NAME_LEN];
 
   PetscFunctionBeginUser;
@@ -32,8 +34,12 @@ PetscErrorCode RhsFromFile(const ProblemOptions *opts, DM da, Vec b)
   }
   PetscCall(PetscStrlcat(shape, info.ndims == 1 ? ",)" : ")", sizeof(shape)));
   const PetscBool vector = (PetscBool)(info.ndims == 1 && info.dims[0] == (hsize_t)N);
-  const PetscBool grid =
-      (PetscBool)(info.ndims == 2 && info.dims[0] == (hsize_t)n && info.dims[1] == (hsize_t)n);
+  const PetscBool grid   = (PetscBool)(!chain && info.ndims == 2 && info.dims[0] == (hsize_t)n &&
+                                     info.dims[1] == (hsize_t)n);
+  PetscCheck(vector || !chain, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "dataset '%s' of '%s' has shape %s, but the chain of n = %" PetscInt_FMT
+             " nodes needs an (n,) vector",
+             opts->rhs_dataset, opts->rhs_file, shape, n);
   PetscCheck(vector || grid, comm, PETSC_ERR_FILE_UNEXPECTED,
              "dataset '%s' of '%s' has shape %s, but n = %" PetscInt_FMT
              " needs n*n = %" PetscInt_FMT
@@ -43,8 +49,12 @@ PetscErrorCode RhsFromFile(const ProblemOptions *opts, DM da, Vec b)
   PetscCall(PetscViewerHDF5Open(comm, opts->rhs_file, FILE_MODE_READ, &viewer));
   // Read whole grid rows per process (PETSc reads an (n, n) dataset as n-blocks), then move
   // them into the DMDA's natural vector; both are in the file's row-major order.
-  PetscCall(PetscSplitOwnership(comm, &local_rows, &n));
-  PetscCall(VecCreateMPI(comm, local_rows * n, N, &rows));
+  if (chain) // a plain vector of n nodes
+    PetscCall(VecCreateMPI(comm, PETSC_DECIDE, N, &rows));
+  else {
+    PetscCall(PetscSplitOwnership(comm, &local_rows, &n));
+    PetscCall(VecCreateMPI(comm, local_rows * n, N, &rows));
+  }
   if (grid) PetscCall(VecSetBlockSize(rows, n));
   PetscCall(PetscObjectSetName((PetscObject)rows, path));
   PetscCall(VecLoad(rows, viewer));

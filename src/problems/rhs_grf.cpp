@@ -89,6 +89,37 @@ static PetscErrorCode ScatterNaturalFromRankZero(DM da, const PetscReal *field, 
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode RhsRandom(const ProblemOptions *opts, DM da, Vec b)
+{
+  PetscMPIInt            rank;
+  std::vector<PetscReal> field;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)da), &rank));
+  if (rank == 0) {
+    PetscRandom rng;
+    PetscInt    N;
+    PetscCall(VecGetSize(b, &N));
+    field.resize((size_t)N);
+    PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rng));
+    PetscCall(PetscRandomSetType(rng, PETSCRAND48));
+    PetscCall(PetscRandomSetSeed(rng, (unsigned long)opts->grf_seed));
+    PetscCall(PetscRandomSeed(rng));
+    for (PetscInt k = 0; k < N; k += 2) { // Box-Muller: two normals per two uniforms
+      PetscReal u1, u2;
+      do PetscCall(PetscRandomGetValueReal(rng, &u1));
+      while (u1 <= 0.0);
+      PetscCall(PetscRandomGetValueReal(rng, &u2));
+      const PetscReal r = PetscSqrtReal(-2.0 * PetscLogReal(u1)), t = 2.0 * PETSC_PI * u2;
+      field[k] = r * PetscCosReal(t);
+      if (k + 1 < N) field[k + 1] = r * PetscSinReal(t);
+    }
+    PetscCall(PetscRandomDestroy(&rng));
+  }
+  PetscCall(ScatterNaturalFromRankZero(da, field.data(), b));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode RhsGRF(const ProblemOptions *opts, DM da, Vec b)
 {
   PetscMPIInt            rank;

@@ -6,6 +6,7 @@ static const RhsEntry rhs_table[] = {
     {"grf", RhsGRF},
     {"file", RhsFromFile},
     {"rod", RhsRods},
+    {"random", RhsRandom},
 };
 
 const RhsEntry *RhsFind(const char *name)

@@ -14,6 +14,9 @@
 #include <cmath>
 #include <cstring>
 
+#include "problems/problem.h"
+#include "solve/solve_run.h"
+#include "test_fixtures.h"
 #include "test_support.h"
 
 namespace {
@@ -174,6 +177,66 @@ TEST(Chain1D, RankOneHodlrIsTheInverse)
   MatDestroy(&M);
   MatDestroy(&A);
   DMDestroy(&da);
+}
+
+// -problem chain of poisson_solve: a 1-D DMDA of -n nodes, A1 = d1/h^2, random right-hand
+// side; the rank-1 HODLR (dense build) as a Richardson iteration solves in one step.
+TEST(Chain1D, ProblemChainOneRichardsonStep)
+{
+  Problem     p;
+  SolveRecord rec;
+  PetscInt    N, dim;
+  PetscReal   bnorm, diag;
+  ASSERT_EQ(0, CreateTestProblem(PETSC_COMM_WORLD, "chain", 1024, "", &p));
+  ASSERT_EQ(0, DMDAGetInfo(p.da, &dim, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                           NULL, NULL));
+  EXPECT_EQ(dim, 1);
+  ASSERT_EQ(0, VecGetSize(p.b, &N));
+  EXPECT_EQ(N, 1024);
+  ASSERT_EQ(0, VecNorm(p.b, NORM_2, &bnorm));
+  EXPECT_NEAR(bnorm * bnorm / N, 1.0, 0.15); // standard normal entries
+  {
+    Vec d;
+    MatCreateVecs(p.A, &d, NULL);
+    MatGetDiagonal(p.A, d);
+    VecMax(d, NULL, &diag);
+    VecDestroy(&d);
+    EXPECT_NEAR(diag, 2.0 * 1025 * 1025, 1e-6);
+  }
+  ASSERT_EQ(0, PetscOptionsInsertString(NULL, "-chainrich_ksp_type richardson "
+                                              "-chainrich_pc_type hodlr -chainrich_pc_hodlr_rank 1 "
+                                              "-chainrich_pc_hodlr_build dense "
+                                              "-chainrich_ksp_converged_error "
+                                              "-chainrich_ksp_max_it 5"));
+  ASSERT_EQ(0, SolveRun(&p, "chainrich", "chainrich_", PETSC_FALSE, &rec));
+  PetscPrintf(PETSC_COMM_WORLD, "-problem chain, n = 1024: %d Richardson step(s), error %.2e\n",
+              (int)rec.iterations, rec.final_relerror);
+  EXPECT_GT(rec.reason, 0);
+  EXPECT_EQ(rec.iterations, 1);
+  EXPECT_LT(rec.final_relerror, 1e-12);
+  SolveRecordDestroy(&rec);
+  for (const char *o :
+       {"-chainrich_ksp_type", "-chainrich_pc_type", "-chainrich_pc_hodlr_rank",
+        "-chainrich_pc_hodlr_build", "-chainrich_ksp_converged_error", "-chainrich_ksp_max_it"})
+    PetscOptionsClearValue(NULL, o);
+  ProblemDestroy(&p);
+}
+
+// The chain refuses what is 2-D: the GRF and rod right-hand sides, the matrix-free stencil.
+TEST(Chain1D, BadInput)
+{
+  ProblemOptions opts;
+  Problem        p;
+  PetscPushErrorHandler(PetscReturnErrorHandler, NULL);
+  PetscOptionsSetValue(NULL, "-rhs", "grf");
+  EXPECT_NE(0, ProblemOptionsFromCommandLine(PETSC_COMM_WORLD, "chain", &opts));
+  PetscOptionsSetValue(NULL, "-rhs", "rod");
+  EXPECT_NE(0, ProblemOptionsFromCommandLine(PETSC_COMM_WORLD, "chain", &opts));
+  PetscOptionsClearValue(NULL, "-rhs");
+  EXPECT_EQ(0, ProblemOptionsFromCommandLine(PETSC_COMM_WORLD, "chain", &opts));
+  PetscStrncpy(opts.operator_type, "stencil", sizeof(opts.operator_type));
+  EXPECT_NE(0, ProblemCreate(PETSC_COMM_WORLD, &opts, &p));
+  PetscPopErrorHandler();
 }
 
 } // namespace
