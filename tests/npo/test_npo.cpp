@@ -135,6 +135,11 @@ TEST(NpoForward, ReferencePairOnB)
   NpoNetDestroy(&net);
 }
 
+// The fixture's z_e0 is itself 7.7e-6 (relative) from the network evaluated in float64, and
+// any float32 evaluation is 2e-6 to 4e-6 from that (the network amplifies rounding on this
+// input): the libtorch module is 7.5e-6 to 1.02e-5 from z_e0 depending on OpenBLAS's kernels
+// (Haswell, SkylakeX, Prescott), the native forward pass 7.6e-6 to 1.15e-5. The 1e-5 bound is
+// checked on the module, as before; the native pass against the module in NativeMatchesTorch.
 TEST(NpoForward, ReferencePairOnE0)
 {
   REQUIRE_FIXTURE(file, "npo_weights.h5");
@@ -142,8 +147,51 @@ TEST(NpoForward, ReferencePairOnE0)
   ASSERT_NE(net, nullptr);
   std::vector<double> e0(1024, 0.0), ref = ReadDataset(file, "test/z_e0"), z(1024);
   e0[0] = 1.0;
+  ASSERT_EQ(0, NpoNetSetImplementation(net, "torch"));
   ASSERT_EQ(0, NpoNetApply(net, 32, 32, e0.data(), z.data()));
   EXPECT_LE(RelativeDifference(z, ref), 1e-5);
+  ASSERT_EQ(0, NpoNetSetImplementation(net, "native"));
+  ASSERT_EQ(0, NpoNetApply(net, 32, 32, e0.data(), z.data()));
+  EXPECT_LE(RelativeDifference(z, ref), 1.5e-5);
+  NpoNetDestroy(&net);
+}
+
+// The native forward pass (BLAS sgemm, npo_native.h) against the libtorch module: the same
+// float32 network, so they agree to rounding, on the fixture's fields and at other grid sizes.
+// Against the network in float64 both are within about 5e-6 on e_0 and at 64 x 64 (the
+// network amplifies float32 rounding there), 1e-6 on b; so 1e-5 between the two on the
+// fixture's fields, 2e-5 on the other grids (1.15e-5 observed at 64 x 64).
+TEST(NpoForward, NativeMatchesTorch)
+{
+  REQUIRE_FIXTURE(file, "npo_weights.h5");
+  NpoNet net = LoadReference(file);
+  ASSERT_NE(net, nullptr);
+  EXPECT_STREQ(NpoNetGetImplementation(net), "native");
+  std::vector<double> e0(1024, 0.0), b = ReadDataset(file, "test/b_in");
+  e0[0] = 1.0;
+  for (const auto *ref : {"test/z_out", "test/z_e0"}) {
+    const std::vector<double> &in = std::string(ref) == "test/z_out" ? b : e0;
+    std::vector<double>        zt(1024), zn(1024), zr = ReadDataset(file, ref);
+    ASSERT_EQ(0, NpoNetSetImplementation(net, "torch"));
+    ASSERT_EQ(0, NpoNetApply(net, 32, 32, in.data(), zt.data()));
+    ASSERT_EQ(0, NpoNetSetImplementation(net, "native"));
+    ASSERT_EQ(0, NpoNetApply(net, 32, 32, in.data(), zn.data()));
+    EXPECT_LE(RelativeDifference(zn, zt), 1e-5) << ref;
+    printf("%s: native vs torch %.3g, torch vs reference %.3g, native vs reference %.3g\n", ref,
+           RelativeDifference(zn, zt), RelativeDifference(zt, zr), RelativeDifference(zn, zr));
+  }
+  // Other grids (non-square, more tokens than one block of the token-wise stages).
+  for (auto shape : {std::make_pair(7, 5), std::make_pair(48, 40), std::make_pair(64, 64)}) {
+    const PetscInt      rows = shape.first, cols = shape.second, N = rows * cols;
+    std::vector<double> in(N), zt(N), zn(N);
+    for (PetscInt i = 0; i < N; i++) in[i] = std::sin(0.37 * i) + 0.1 * std::cos(1.3 * i);
+    ASSERT_EQ(0, NpoNetSetImplementation(net, "torch"));
+    ASSERT_EQ(0, NpoNetApply(net, rows, cols, in.data(), zt.data()));
+    ASSERT_EQ(0, NpoNetSetImplementation(net, "native"));
+    ASSERT_EQ(0, NpoNetApply(net, rows, cols, in.data(), zn.data()));
+    EXPECT_LE(RelativeDifference(zn, zt), 2e-5) << rows << " x " << cols;
+  }
+  EXPECT_NE(0, NpoNetSetImplementation(net, "python"));
   NpoNetDestroy(&net);
 }
 
@@ -568,9 +616,12 @@ TEST(NpoSolve, BlockJacobiSubdomainNetworks)
   EXPECT_GT(rec.reason, 0);
   EXPECT_LE(rec.final_relres, 1e-10);
   // Observed: 30 / 78 / 197 iterations at 1 / 2 / 4 ranks: the network trained on the whole
-  // unit square sees thinner strips, each with its own coordinates linspace(0, 1).
-  const int expected = WorldSize() == 1 ? 30 : WorldSize() == 2 ? 78 : 197;
-  EXPECT_NEAR(rec.iterations, expected, 3);
+  // unit square sees thinner strips, each with its own coordinates linspace(0, 1). The 4-rank
+  // count (8-row strips, a poor preconditioner, FCG(1) with a nonlinear M) moves with float32
+  // rounding: libtorch module 197 with OpenBLAS's Haswell or SkylakeX kernels, 191 with its
+  // Prescott kernels; native forward pass 190 / 186 / 197 with the same three.
+  const int expected = WorldSize() == 1 ? 30 : WorldSize() == 2 ? 78 : 192;
+  EXPECT_NEAR(rec.iterations, expected, WorldSize() > 2 ? 8 : 3);
   SolveRecordDestroy(&rec);
   ASSERT_EQ(0, ProblemDestroy(&p));
 }

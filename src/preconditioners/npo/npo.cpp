@@ -28,6 +28,7 @@ typedef struct {
   PetscInt grid_width;                     // -pc_npo_grid_width, 0 = infer
   PetscInt input_grid;                     // -pc_npo_input_grid, -1 = the checkpoint's
   PetscInt file_input_grid;                // the loaded checkpoint's input_grid
+  char     impl[16];                       // -pc_npo_impl: native (default) or torch
   NpoNet   net;
 
   // Field shape seen by the network on the applying process, and how it was found.
@@ -97,6 +98,7 @@ static PetscErrorCode PCSetUp_Npo(PC pc)
   }
   PetscCall(
       NpoNetSetInputGrid(npo->net, npo->input_grid >= 0 ? npo->input_grid : npo->file_input_grid));
+  PetscCall(NpoNetSetImplementation(npo->net, npo->impl));
 
   PetscCall(PCReset_Npo(pc));
   PetscCall(NpoFieldShape(pc, npo));
@@ -215,6 +217,11 @@ static PetscErrorCode PCSetFromOptions_Npo(PC pc, PetscOptionItems *PetscOptions
       "Input normalisation grid n0: the network sees r/||r|| times sqrt(N)/n0 (0: unit norm as "
       "in the reference; -1: the checkpoint's own)",
       "NpoNetSetInputGrid", npo->input_grid, &npo->input_grid, NULL));
+  PetscCall(PetscOptionsString("-pc_npo_impl",
+                               "Forward pass: native (BLAS sgemm, no libtorch dispatch) or torch "
+                               "(the libtorch module); the same network to rounding",
+                               "NpoNetSetImplementation", npo->impl, npo->impl, sizeof(npo->impl),
+                               NULL));
   PetscOptionsHeadEnd();
   const char *prefix;
   PetscCall(PCGetOptionsPrefix(pc, &prefix));
@@ -223,6 +230,9 @@ static PetscErrorCode PCSetFromOptions_Npo(PC pc, PetscOptionItems *PetscOptions
              "-%spc_npo_threads %" PetscInt_FMT " exceeds the %" PetscInt_FMT
              " cores of this machine (libtorch threads beyond the cores only oversubscribe them)",
              prefix ? prefix : "", npo->threads, NpoMaxThreads());
+  PetscCheck(!strcmp(npo->impl, "native") || !strcmp(npo->impl, "torch"),
+             PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_WRONG,
+             "-%spc_npo_impl must be native or torch, got %s", prefix ? prefix : "", npo->impl);
   PetscCheck(npo->input_grid >= -1, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE,
              "-%spc_npo_input_grid must be a grid size n0 > 0, 0 (unit-norm input) or -1 (the "
              "checkpoint's own), got %" PetscInt_FMT,
@@ -272,8 +282,9 @@ static PetscErrorCode PCView_Npo(PC pc, PetscViewer viewer)
     PetscCall(
         PetscViewerASCIIPrintf(viewer, "  input normalisation: unit norm (as the reference)\n"));
   PetscCall(PetscViewerASCIIPrintf(viewer, "  provenance: %s\n", info.provenance));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "  libtorch %s, intra-op threads %" PetscInt_FMT "\n",
-                                   NpoLibtorchVersion(), npo->threads));
+  PetscCall(PetscViewerASCIIPrintf(
+      viewer, "  forward pass: %s; libtorch %s, intra-op threads %" PetscInt_FMT "\n",
+      NpoNetGetImplementation(npo->net), NpoLibtorchVersion(), npo->threads));
   if (npo->gather)
     PetscCall(PetscViewerASCIIPrintf(viewer,
                                      "  mode: gather -- the %" PetscInt_FMT " x %" PetscInt_FMT
@@ -350,7 +361,8 @@ PETSC_EXTERN PetscErrorCode PCCreate_Npo(PC pc)
   PetscFunctionBegin;
   PetscCall(PetscNew(&npo));
   PetscCall(PetscStrncpy(npo->checkpoint, NPO_DEFAULT_CHECKPOINT, sizeof(npo->checkpoint)));
-  npo->threads      = 1;
+  npo->threads = 1;
+  PetscCall(PetscStrncpy(npo->impl, "native", sizeof(npo->impl)));
   npo->input_grid   = -1;
   npo->shape_source = "";
   pc->data          = npo;

@@ -9,11 +9,14 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstring>
 #include <map>
+#include <memory>
 #include <new>
 
 #include "preconditioners/npo/npo.h"
 #include "preconditioners/npo/npo_checkpoint.h"
+#include "preconditioners/npo/npo_native.h"
 #include "preconditioners/npo/npo_net_torch.h"
 
 namespace {
@@ -117,6 +120,11 @@ struct _n_NpoNet {
   PetscInt           input_grid = 0;
   std::string        format, path, provenance;
   unsigned long long checksum = 0;
+  // The inference forward pass without libtorch (npo_native.h), rebuilt from the module's
+  // weights whenever they change (NpoNetFinish); use_torch selects the module instead.
+  std::unique_ptr<NpoNativeNet> native;
+  bool                          use_torch = false;
+  std::vector<float>            in32, out32; // float32 buffers of NpoNetForward
 };
 
 const char *NpoLibtorchVersion(void)
@@ -130,6 +138,34 @@ double NpoParameterCount(const NpoHyperparameters *hp)
   // attentions 3 (4C^2 + 4C); two FFNs 2 (2fC^2 + fC + C); projection C + 1.
   const double C = (double)hp->width, m = (double)hp->num_coarse, f = (double)hp->ffn_mult;
   return (30.0 + 4.0 * f) * C * C + (33.0 + m + 2.0 * f) * C + 1.0;
+}
+
+double NpoForwardFlops(const NpoHyperparameters *hp, PetscInt rows, PetscInt cols)
+{
+  // Per field of N = rows cols tokens, width C, m coarse queries, hidden width F = ffn_mult C,
+  // counting the matrix products (a multiply-add = 2 flops; biases, LayerNorm, softmax, ReLU
+  // and the residual sums are O(N C) and left out):
+  //   lift 1x1 conv 3 -> C                     2 * 3 C N
+  //   pre- and post-relaxation 3x3 convs       2 * 2 * 9 C^2 N
+  //   restriction: k, v projections of N       4 C^2 N; q of the m queries 2 m C^2;
+  //     scores and weighted sum (all heads)    2 * 2 m N C; output projection 2 m C^2
+  //   coarse self-attention                    q, k, v 6 m C^2; scores and sum 4 m^2 C; out 2 m C^2
+  //   coarse FFN                               4 m C F
+  //   prolongation: q and output projections   2 * 2 C^2 N; k, v of the m coarse tokens 4 m C^2;
+  //     scores and weighted sum                2 * 2 N m C
+  //   fine FFN                                 4 N C F
+  //   projection 1x1 conv C -> 1               2 C N
+  // = N (44 C^2 + 4 C F + 8 m C + 8 C) + m (16 C^2 + 4 m C + 4 C F):
+  // 82.6 MFLOP at n = 32 for the reference's network (C 32, m 64, F 128).
+  const double N = (double)rows * (double)cols, C = (double)hp->width;
+  const double m = (double)hp->num_coarse, F = (double)hp->ffn_mult * C;
+  return N * (44.0 * C * C + 4.0 * C * F + 8.0 * m * C + 8.0 * C) +
+         m * (16.0 * C * C + 4.0 * m * C + 4.0 * C * F);
+}
+
+double NpoSgemmPeak(PetscInt n, PetscInt reps)
+{
+  return NpoNativeNet::SgemmRate((int64_t)n, (int)reps);
 }
 
 double NpoForwardBytes(const NpoHyperparameters *hp, PetscInt batch, PetscInt rows, PetscInt cols)
@@ -205,6 +241,64 @@ static unsigned long long NpoChecksum(NpoModule &m)
   return h;
 }
 
+// The module's weights in the layout of npo_native.h.
+static NpoNativeWeights NativeWeights(NpoNet net)
+{
+  std::map<std::string, torch::Tensor> p   = NamedParameters(net->module);
+  auto                                 get = [&](const std::string &name) {
+    torch::Tensor t = p.at(name).detach().contiguous();
+    return std::vector<float>(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+  };
+  auto ln = [&](const std::string &name) {
+    NpoNativeLayerNorm l;
+    l.gamma = get(name + ".weight");
+    l.beta  = get(name + ".bias");
+    return l;
+  };
+  auto att = [&](const std::string &name) {
+    NpoNativeAttention a;
+    a.w_in  = get(name + ".in_proj_weight");
+    a.b_in  = get(name + ".in_proj_bias");
+    a.w_out = get(name + ".out_proj.weight");
+    a.b_out = get(name + ".out_proj.bias");
+    return a;
+  };
+  auto ffn = [&](const std::string &name) {
+    NpoNativeFeedForward f;
+    f.w1 = get(name + ".0.weight");
+    f.b1 = get(name + ".0.bias");
+    f.w2 = get(name + ".2.weight");
+    f.b2 = get(name + ".2.bias");
+    return f;
+  };
+  NpoNativeWeights w;
+  w.C           = net->hp.width;
+  w.m           = net->hp.num_coarse;
+  w.heads       = net->hp.num_heads;
+  w.f           = net->hp.ffn_mult;
+  w.lift_w      = get("lift.weight");
+  w.lift_b      = get("lift.bias");
+  w.pre_w       = get("pre_relax.weight");
+  w.pre_b       = get("pre_relax.bias");
+  w.post_w      = get("post_relax.weight");
+  w.post_b      = get("post_relax.bias");
+  w.proj_w      = get("proj.weight");
+  w.proj_b      = get("proj.bias");
+  w.queries     = get("coarse_queries");
+  w.fine_r      = ln("norm_fine_r");
+  w.coarse_a    = ln("norm_coarse_a");
+  w.coarse_f    = ln("norm_coarse_f");
+  w.fine_p      = ln("norm_fine_p");
+  w.coarse_p    = ln("norm_coarse_p");
+  w.fine_f      = ln("norm_fine_f");
+  w.restrict_   = att("restrict");
+  w.coarse_self = att("coarse_self");
+  w.prolong     = att("prolong");
+  w.coarse_ffn  = ffn("coarse_ffn");
+  w.ffn         = ffn("ffn");
+  return w;
+}
+
 static PetscErrorCode NpoNetFinish(NpoNet net)
 {
   PetscFunctionBegin;
@@ -213,6 +307,7 @@ static PetscErrorCode NpoNetFinish(NpoNet net)
     net->num_params = 0;
     for (auto &kv : NamedParameters(net->module)) net->num_params += (PetscInt)kv.second.numel();
     net->checksum = NpoChecksum(net->module);
+    net->native.reset(new NpoNativeNet(NativeWeights(net)));
   });
   PetscFunctionReturn(0);
 }
@@ -383,15 +478,41 @@ PetscErrorCode NpoNetForward(NpoNet net, PetscInt batch, PetscInt rows, PetscInt
   PetscCall(NpoCheckMemory(PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
                            NpoForwardBytes(&net->hp, batch, rows, cols), what));
   NpoCallCXX(PETSC_COMM_SELF, {
-    c10::InferenceMode guard;
-    torch::Tensor      x  = torch::empty({batch, 1, rows, cols}, torch::kFloat32);
-    float             *px = x.data_ptr<float>();
-    for (int64_t i = 0; i < size; i++) px[i] = (float)in[i];
-    torch::Tensor y  = net->module->forward(x).contiguous();
-    const float  *py = y.data_ptr<float>();
-    for (int64_t i = 0; i < size; i++) out[i] = (PetscReal)py[i];
+    if (!net->use_torch) {
+      const int64_t N = (int64_t)rows * cols;
+      net->in32.resize(N);
+      net->out32.resize(N);
+      for (int64_t b = 0; b < batch; b++) {
+        for (int64_t i = 0; i < N; i++) net->in32[i] = (float)in[b * N + i];
+        net->native->Forward(rows, cols, net->in32.data(), net->out32.data());
+        for (int64_t i = 0; i < N; i++) out[b * N + i] = (PetscReal)net->out32[i];
+      }
+    } else {
+      c10::InferenceMode guard;
+      torch::Tensor      x  = torch::empty({batch, 1, rows, cols}, torch::kFloat32);
+      float             *px = x.data_ptr<float>();
+      for (int64_t i = 0; i < size; i++) px[i] = (float)in[i];
+      torch::Tensor y  = net->module->forward(x).contiguous();
+      const float  *py = y.data_ptr<float>();
+      for (int64_t i = 0; i < size; i++) out[i] = (PetscReal)py[i];
+    }
   });
   PetscFunctionReturn(0);
+}
+
+PetscErrorCode NpoNetSetImplementation(NpoNet net, const char *impl)
+{
+  PetscFunctionBegin;
+  PetscCheck(impl && (!strcmp(impl, "native") || !strcmp(impl, "torch")), PETSC_COMM_SELF,
+             PETSC_ERR_ARG_WRONG, "NPO forward-pass implementation must be native or torch, got %s",
+             impl ? impl : "(null)");
+  net->use_torch = !strcmp(impl, "torch");
+  PetscFunctionReturn(0);
+}
+
+const char *NpoNetGetImplementation(NpoNet net)
+{
+  return net->use_torch ? "torch" : "native";
 }
 
 PetscErrorCode NpoNetApply(NpoNet net, PetscInt rows, PetscInt cols, const PetscReal *r,

@@ -75,6 +75,19 @@ PetscErrorCode NpoNetApply(NpoNet net, PetscInt rows, PetscInt cols, const Petsc
                            PetscReal *z);
 PetscReal      NpoNetInputScale(NpoNet net, PetscInt rows, PetscInt cols);
 
+// Which forward pass NpoNetForward and NpoNetApply use: "native" (the default: BLAS sgemm on
+// preallocated buffers, npo_native.h) or "torch" (the libtorch module, which training uses;
+// kept as the reference implementation). Both are float32 and agree to rounding.
+PetscErrorCode NpoNetSetImplementation(NpoNet net, const char *impl);
+const char    *NpoNetGetImplementation(NpoNet net);
+
+// Floating-point operations of one forward pass on a rows x cols field, counted from the
+// layer shapes (matrix products only, a multiply-add = 2; see the formula in npo_net.cpp).
+double NpoForwardFlops(const NpoHyperparameters *hp, PetscInt rows, PetscInt cols);
+// The machine's practical single-core fp32 peak: the best flop rate (CPU time) of `reps`
+// sgemm products of n x n matrices through the BLAS in use (OpenBLAS, one thread).
+double NpoSgemmPeak(PetscInt n, PetscInt reps);
+
 // libtorch intra-op threads of this process (torch::set_num_threads): 1 to NpoMaxThreads(),
 // the number of cores of the machine (more only oversubscribes them; each thread costs memory).
 PetscErrorCode NpoSetThreads(PetscInt threads);
