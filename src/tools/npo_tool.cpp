@@ -5,35 +5,46 @@
 //   npo_tool -checkpoint tests/data/npo_weights.h5 -import npo_reference.h5
 //   npo_tool -checkpoint tests/data/npo_weights.h5 -spectrum -n 32 -rhs file
 //            -rhs_file tests/data/a_n32_seed42_const.h5
-//   npo_tool -checkpoint F -timing -n 256      (one network application vs one CG iteration)
+//   npo_tool -checkpoint F -timing -timing_sizes 32,64,128,256   (per application: CPU time,
+//            flop rate against the sgemm peak, the yardstick's reference, CG iterations)
 //
 // Description:
 //   -show shows a checkpoint (either format); -import writes it in the project's format with
 //   its provenance; -spectrum linearises M by columns M(e_j) on the constant-coefficient
 //   problem of size -n and prints the reference's metrics of eig(M_lin A) (run on one
-//   process: dense, N^2 memory); -timing compares the wall time of one application of M with
-//   one unpreconditioned CG iteration (KSPCG, -ksp_max_it fixed) on the same grid.
+//   process: dense, N^2 memory); -timing measures one application of M (CPU time) against the
+//   hardware (the network's flops over the single-core sgemm peak), the yardstick
+//   (benchmarks/npo_yardstick.json) and one unpreconditioned CG iteration on the same grid.
 static const char help[] =
     "NPO checkpoints and linearised spectrum.\n"
     "  -checkpoint FILE   checkpoint to read (project or reference format)\n"
     "  -show              print hyperparameters, parameter count, provenance\n"
     "  -import OUT        write the checkpoint in the project's format\n"
     "  -spectrum          linearised spectrum of M A on the constant problem (-n, -rhs ...)\n"
-    "  -timing            time per application of M vs one CG iteration (-n)\n"
+    "  -timing            time per application of M (-n, or -timing_sizes 32,64,...):\n"
+    "                     CPU time, flop rate against the sgemm peak, ratio to the yardstick\n"
+    "                     (benchmarks/npo_yardstick.json, -bench_yardstick FILE), CG iterations\n"
+    "  -timing_impl LIST  forward passes to time: native,torch (default both)\n"
+    "  -timing_seconds S  CPU seconds per size and implementation (default 2)\n"
     "  -threads T         libtorch intra-op threads (default 1)\n\n";
 
 #include <petscksp.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <ctime>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "io/output_file.h"
+#include "npo_yardstick.h"
 #include "preconditioners/npo/npo.h"
 #include "preconditioners/npo/npo_net.h"
 #include "preconditioners/npo/npo_spectrum.h"
 #include "problems/problem.h"
 #include "runtime/app.h"
+#include "runtime/run_metadata.h"
 
 static PetscErrorCode PrintInfo(NpoNet net)
 {
@@ -104,62 +115,148 @@ static PetscErrorCode Spectrum(NpoNet net)
   PetscFunctionReturn(0);
 }
 
-// Wall time of one application of M (through the PC, so gather mode is included under
-// mpirun) against one iteration of unpreconditioned CG on the same problem.
+// Time per application of M (through the PC, so gather mode is included under mpirun) on the
+// constant problem of each size, for each forward-pass implementation, against one iteration
+// of unpreconditioned CG on the same grid, against the yardstick (the reference's time on the
+// machine of benchmarks/npo_yardstick.json, n = 32) and against the hardware: the network's
+// flops per application (NpoForwardFlops, counted from the layer shapes) over the time, as a
+// fraction of the measured single-core sgemm peak. Times are CPU time of this process (robust
+// when other processes share the cores), each application timed alone; the median is reported,
+// with the mean wall time for comparison.
 static PetscErrorCode Timing(const char *checkpoint, PetscInt threads)
 {
-  ProblemOptions opts;
-  Problem        p;
-  KSP            ksp;
-  PC             pc;
-  Vec            x, z;
-  PetscLogDouble t0, t1, tcg, tm;
-  const PetscInt its = 1000, apps = 20;
-  PetscInt       n;
+  PetscInt       sizes[16], nsizes = 16, n_default = 32;
+  char           impls_text[64] = "native,torch";
+  PetscReal      seconds        = 2.0;
+  NpoYardstick   yard;
+  const PetscInt its = 1000;
+  PetscMPIInt    size;
 
   PetscFunctionBeginUser;
-  PetscCall(ProblemOptionsFromCommandLine(PETSC_COMM_WORLD, "constant", &opts));
-  PetscCall(ProblemCreate(PETSC_COMM_WORLD, &opts, &p));
-  PetscCall(VecDuplicate(p.b, &x));
-  PetscCall(VecDuplicate(p.b, &z));
-
-  PetscCall(KSPCreate(PETSC_COMM_WORLD, &ksp));
-  PetscCall(KSPSetOperators(ksp, p.A, p.A));
-  PetscCall(KSPSetType(ksp, KSPCG));
-  PetscCall(KSPGetPC(ksp, &pc));
-  PetscCall(PCSetType(pc, PCNONE));
-  PetscCall(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
-  PetscCall(KSPSetTolerances(ksp, 0, 0, PETSC_DEFAULT, its));
-  PetscCall(KSPSetUp(ksp));
-  PetscCall(PetscTime(&t0));
-  PetscCall(KSPSolve(ksp, p.b, x));
-  PetscCall(PetscTime(&t1));
-  PetscCall(KSPGetIterationNumber(ksp, &n));
-  tcg = (t1 - t0) / n;
-  PetscCall(KSPDestroy(&ksp));
-
-  PetscCall(PCCreate(PETSC_COMM_WORLD, &pc));
-  PetscCall(PCSetType(pc, "npo"));
-  PetscCall(PCSetOperators(pc, p.A, p.A));
-  PetscCall(PCNpoSetCheckpoint(pc, checkpoint));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-n", &n_default, NULL));
+  PetscCall(PetscOptionsGetIntArray(NULL, NULL, "-timing_sizes", sizes, &nsizes, NULL));
+  if (nsizes == 16 || nsizes == 0) {
+    PetscBool set;
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-timing_sizes", &set));
+    if (!set) {
+      sizes[0] = n_default;
+      nsizes   = 1;
+    }
+  }
   PetscCall(
-      PetscOptionsSetValue(NULL, "-pc_npo_threads", std::to_string((long long)threads).c_str()));
-  PetscCall(PCSetFromOptions(pc));
-  PetscCall(PCSetUp(pc));
-  PetscCall(PCApply(pc, p.b, z)); // warm-up
-  PetscCall(PetscTime(&t0));
-  for (PetscInt k = 0; k < apps; k++) PetscCall(PCApply(pc, p.b, z));
-  PetscCall(PetscTime(&t1));
-  tm = (t1 - t0) / apps;
+      PetscOptionsGetString(NULL, NULL, "-timing_impl", impls_text, sizeof(impls_text), NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-timing_seconds", &seconds, NULL));
+  PetscCheck(seconds > 0, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE,
+             "-timing_seconds must be positive");
+  PetscCall(NpoYardstickRead(PETSC_COMM_WORLD, &yard));
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+
+  // The practical fp32 peak of one core: the best of 5 sgemm products of 1536 x 1536 matrices
+  // through the BLAS in use (CPU time).
+  const double peak = NpoSgemmPeak(1536, 5);
   PetscCall(PetscPrintf(PETSC_COMM_WORLD,
-                        "n = %" PetscInt_FMT
-                        ": one application of M %.4g ms, one CG iteration %.4g ms, "
-                        "ratio %.1f\n",
-                        opts.n, 1e3 * tm, 1e3 * tcg, tm / tcg));
-  PetscCall(PCDestroy(&pc));
-  PetscCall(VecDestroy(&x));
-  PetscCall(VecDestroy(&z));
-  PetscCall(ProblemDestroy(&p));
+                        "%s\n%s; OPENBLAS_CORETYPE=%s, OPENBLAS_NUM_THREADS=%s, libtorch threads "
+                        "%" PetscInt_FMT ", %d rank(s)\n"
+                        "single-core fp32 peak (sgemm 1536^3, best of 5, CPU time): %.1f GFLOP/s\n"
+                        "yardstick %s: %s; reference (Python + PyTorch) %.3g ms per "
+                        "application at n = 32, this project then %.3g ms\n",
+                        MachineDescription().c_str(), NpoLoadText().c_str(),
+                        getenv("OPENBLAS_CORETYPE") ? getenv("OPENBLAS_CORETYPE") : "(unset)",
+                        getenv("OPENBLAS_NUM_THREADS") ? getenv("OPENBLAS_NUM_THREADS") : "(unset)",
+                        threads, size, 1e-9 * peak, yard.path.c_str(), yard.machine.c_str(),
+                        yard.reference_apply_ms_n32, yard.project_apply_ms_n32));
+
+  std::vector<std::string> impls;
+  {
+    std::stringstream ss(impls_text);
+    std::string       item;
+    while (std::getline(ss, item, ','))
+      if (!item.empty()) impls.push_back(item);
+  }
+  for (PetscInt is = 0; is < nsizes; is++) {
+    ProblemOptions opts;
+    Problem        p;
+    KSP            ksp;
+    PC             pc;
+    Vec            x, z;
+    PetscLogDouble t0, t1;
+    PetscInt       n;
+
+    PetscCall(PetscOptionsSetValue(NULL, "-n", std::to_string((long long)sizes[is]).c_str()));
+    PetscCall(ProblemOptionsFromCommandLine(PETSC_COMM_WORLD, "constant", &opts));
+    PetscCall(ProblemCreate(PETSC_COMM_WORLD, &opts, &p));
+    PetscCall(VecDuplicate(p.b, &x));
+    PetscCall(VecDuplicate(p.b, &z));
+
+    PetscCall(KSPCreate(PETSC_COMM_WORLD, &ksp));
+    PetscCall(KSPSetOperators(ksp, p.A, p.A));
+    PetscCall(KSPSetType(ksp, KSPCG));
+    PetscCall(KSPGetPC(ksp, &pc));
+    PetscCall(PCSetType(pc, PCNONE));
+    PetscCall(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
+    PetscCall(KSPSetTolerances(ksp, 0, 0, PETSC_DEFAULT, its));
+    PetscCall(KSPSetUp(ksp));
+    const double c0 = NpoCpuSeconds();
+    PetscCall(KSPSolve(ksp, p.b, x));
+    const double c1 = NpoCpuSeconds();
+    PetscCall(KSPGetIterationNumber(ksp, &n));
+    const double tcg = (c1 - c0) / n;
+    PetscCall(KSPDestroy(&ksp));
+
+    for (const std::string &impl : impls) {
+      PetscCall(PCCreate(PETSC_COMM_WORLD, &pc));
+      PetscCall(PCSetType(pc, "npo"));
+      PetscCall(PCSetOperators(pc, p.A, p.A));
+      PetscCall(PCNpoSetCheckpoint(pc, checkpoint));
+      PetscCall(PetscOptionsSetValue(NULL, "-pc_npo_threads",
+                                     std::to_string((long long)threads).c_str()));
+      PetscCall(PetscOptionsSetValue(NULL, "-pc_npo_impl", impl.c_str()));
+      PetscCall(PCSetFromOptions(pc));
+      PetscCall(PCSetUp(pc));
+      PetscCall(PCApply(pc, p.b, z)); // warm-up (buffers, caches, first-touch)
+      PetscCall(PCApply(pc, p.b, z));
+      std::vector<double> cpu;
+      const double        start = NpoCpuSeconds();
+      PetscCall(PetscTime(&t0));
+      // At least 5 applications and `seconds` of CPU time (rank 0 decides, all follow).
+      for (int done = 0; !done;) {
+        const double a = NpoCpuSeconds();
+        PetscCall(PCApply(pc, p.b, z));
+        cpu.push_back(NpoCpuSeconds() - a);
+        done = cpu.size() >= 5 && NpoCpuSeconds() - start >= seconds;
+        PetscCallMPI(MPI_Bcast(&done, 1, MPI_INT, 0, PETSC_COMM_WORLD));
+      }
+      PetscCall(PetscTime(&t1));
+      const double wall = (t1 - t0) / (double)cpu.size();
+      std::sort(cpu.begin(), cpu.end());
+      const double tm = cpu[cpu.size() / 2];
+      NpoNetInfo   info;
+      PetscCall(PetscOptionsClearValue(NULL, "-pc_npo_impl"));
+      // The network's flops per application, counted from the layer shapes (npo_net.h).
+      NpoNet net;
+      PetscCall(NpoNetLoad(PETSC_COMM_WORLD, checkpoint, &net));
+      PetscCall(NpoNetGetInfo(net, &info));
+      PetscCall(NpoNetDestroy(&net));
+      const double flops = NpoForwardFlops(&info.hp, opts.n, opts.n);
+      PetscCall(
+          PetscPrintf(PETSC_COMM_WORLD,
+                      "n = %4" PetscInt_FMT " %-6s: %8.3f ms per application (CPU, median of "
+                      "%d; wall %.3f), %.1f MFLOP: %5.1f GFLOP/s = %4.1f%% of the sgemm peak; "
+                      "%.0f CG iterations (%.4g ms each)",
+                      opts.n, impl.c_str(), 1e3 * tm, (int)cpu.size(), 1e3 * wall, 1e-6 * flops,
+                      1e-9 * flops / tm, 100.0 * flops / tm / peak, tm / tcg, 1e3 * tcg));
+      if (opts.n == 32)
+        PetscCall(PetscPrintf(
+            PETSC_COMM_WORLD, "; %.2fx faster than the reference's %.3g ms (yardstick machine)",
+            1e-3 * yard.reference_apply_ms_n32 / tm, yard.reference_apply_ms_n32));
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "\n"));
+      PetscCall(PCDestroy(&pc));
+    }
+    PetscCall(VecDestroy(&x));
+    PetscCall(VecDestroy(&z));
+    PetscCall(ProblemDestroy(&p));
+  }
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s (at the end)\n", NpoLoadText().c_str()));
   PetscFunctionReturn(0);
 }
 
