@@ -26,7 +26,9 @@ static const char help[] =
     "  -compare_direct      also report the error against a direct (MUMPS) solve\n"
     "  -[<method>_]ksp_converged_error [-[<method>_]ksp_converged_error_norm 2|A]\n"
     "                       stop on ||x_k - x*||/||x*|| <= rtol, x* from one direct solve\n"
-    "  -n, -contrast, -rhs grf|file|rod, -rhs_file, -rhs_dataset, -grf_seed, -grf_alpha,\n"
+    "  -[<method>_]ksp_richardson_optimal_scale\n"
+    "                       Richardson scale 2/(lambda_min + lambda_max) of C A (SLEPc)\n"
+    "  -n, -contrast, -rhs grf|file|rod|random, -rhs_file, -rhs_dataset, -grf_seed, -grf_alpha,\n"
     "  -grf_tau             problem options (see -help below)\n\n";
 
 #include <petscksp.h>
@@ -36,6 +38,7 @@ static const char help[] =
 
 #include "core/name_list.h"
 #include "io/results_file.h"
+#include "krylov/optimal_scale/optimal_scale.h"
 #include "problems/problem.h"
 #include "problems/problem_table.h"
 #include "runtime/app.h"
@@ -195,6 +198,10 @@ static PetscErrorCode PrintStudyHelp(MPI_Comm comm, const RunOptions *ro)
     PetscCall(KSPCreate(comm, &ksp));
     PetscCall(KSPSetOptionsPrefix(ksp, prefix.c_str()));
     PetscCall(KSPSetFromOptions(ksp));
+    {
+      PetscBool optimal;
+      PetscCall(KSPRichardsonOptimalScaleFromOptions(ksp, &optimal)); // listed by -help
+    }
     PetscCall(KSPDestroy(&ksp));
   }
   PetscCall(

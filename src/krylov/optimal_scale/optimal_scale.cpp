@@ -1,6 +1,5 @@
 #include "krylov/optimal_scale/optimal_scale.h"
 
-#include <petsc/private/petscimpl.h> // PetscObjectOptionsBegin
 #include <slepceps.h>
 
 #include <string>
@@ -25,9 +24,14 @@ static PetscErrorCode MatMult_CA(Mat S, Vec x, Vec y)
 
 PETSC_EXTERN PetscErrorCode KSPRichardsonOptimalScaleFromOptions(KSP ksp, PetscBool *enabled)
 {
+  const char *prefix;
+
   PetscFunctionBegin;
   *enabled = PETSC_FALSE;
-  PetscObjectOptionsBegin((PetscObject)ksp);
+  PetscCall(KSPGetOptionsPrefix(ksp, &prefix));
+  // Its own section title: -help prints a (prefix, title) section once, and KSP's was printed
+  // by KSPSetFromOptions already.
+  PetscOptionsBegin(PetscObjectComm((PetscObject)ksp), prefix, "Richardson optimal scale", "KSP");
   PetscCall(PetscOptionsBool("-ksp_richardson_optimal_scale",
                              "Richardson scale 2/(lambda_min + lambda_max) of C A (SLEPc)",
                              "KSPRichardsonSetOptimalScale", *enabled, enabled, NULL));
