@@ -183,6 +183,10 @@ static PetscErrorCode RunProblem(MPI_Comm comm, ResultsFile *rf, const SpectraOp
   if (constant_operator) {
     PetscReal lmin, lmax, kappa;
     SpectraClosedForm(popts.n, &lmin, &lmax, &kappa);
+    if (ProblemDimension(&popts) == 1) { // the chain: mu_k/h^2, half the 2-D extremes; same kappa
+      lmin /= 2;
+      lmax /= 2;
+    }
     PetscCall(ResultsFileWriteReal(rf, group, "kappa_closed_form", kappa));
     PetscCall(ResultsFileWriteReal(rf, group, "lambda_min_closed_form", lmin));
     PetscCall(ResultsFileWriteReal(rf, group, "lambda_max_closed_form", lmax));
