@@ -77,12 +77,16 @@ options_file_args() {
   fi
 }
 
-# run_scaling strong|weak OPTIONS_FILE: poisson_solve with one method (the options file) on
-# the constant problem for each task count of scaling_task_list, then the scaling plots.
-# strong: n = N_STRONG at every count; weak: n = sqrt(P * N_PER_TASK), rounded to even.
+# run_scaling strong|weak OPTIONS_FILE [OPTION...]: poisson_solve with one method (the options
+# file, then the further options) on the constant problem for each task count of
+# scaling_task_list, then the scaling plots. strong: n = N_STRONG at every count; weak:
+# n = sqrt(P * N_PER_TASK), rounded to even, or with N_ROUND=fft to the n nearest it whose n + 1
+# has no prime factor above 7 (PC dst: FFTW's sine transform of size n runs fastest there).
 run_scaling() {
   local kind=$1 max np n out tasks
   require_file "options file" "${2:-}"
+  local options_file=$2
+  shift 2
   require_exe poisson_solve
   max=$(job_tasks)
   IFS=, read -r -a tasks <<<"$(scaling_task_list)"
@@ -93,11 +97,22 @@ run_scaling() {
     if [ "$kind" = strong ]; then
       n=${N_STRONG:-2048}
     else
-      n=$("$PYTHON" -c "import math; n = round(math.sqrt($np * ${N_PER_TASK:-1048576})); print(n + n % 2)")
+      n=$("$PYTHON" -c "
+import math
+t = math.sqrt($np * ${N_PER_TASK:-1048576})
+if '${N_ROUND:-even}' == 'fft':
+    def smooth(m):
+        for q in (2, 3, 5, 7):
+            while m % q == 0: m //= q
+        return m == 1
+    print(min((m for m in range(2, int(2 * t) + 3) if smooth(m)), key=lambda m: abs(m - 1 - t)) - 1)
+else:
+    n = round(t)
+    print(n + n % 2)")
     fi
     echo "$kind scaling: n = $n on $np task(s) -> $out/np$np.h5"
     launch "$np" "$POISSON_BIN/poisson_solve" -problem constant -n "$n" \
-      -options_file "$(realpath "$2")" -o "$out/np$np.h5"
+      -options_file "$(realpath "$options_file")" "$@" -o "$out/np$np.h5"
   done
   "$PYTHON" "$POISSON_ROOT/postprocess/plot_scaling.py" --kind "$kind" "$out"
 }

@@ -505,6 +505,32 @@ TEST(BenchChildren, TimeToSolutionRunsThroughExec)
   }
 }
 
+// The report-13 parts: the decoupling solves run on the residual criterion (no direct solve in a
+// timed run), -bench_dec_options reaches the children, and a bad option list is one error.
+TEST(BenchChildren, DecouplingParts)
+{
+  const std::string out = Tmp("decoupling.json");
+  CliRun            r   = RunExecutable(
+                   "poisson_bench",
+                   "-bench_parts dst,decoupling -bench_dst_sizes 15 -bench_dec_sizes 15 -bench_dec_ranks 2 "
+                                "-bench_dec_constant dst -bench_dec_variable dst_cg,adi_cg "
+                                "-bench_dec_options adi_cg_pc_adi_shifts=4,dst_cg_pc_dst_separable -o " +
+                       out,
+                   1, 120);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string json = Slurp(out);
+  EXPECT_NE(json.find("\"n_plus_1_factors\": \"2^4\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"method\": \"dst\", \"ok\": true, \"iterations\": 1"), std::string::npos)
+      << json;
+  // the separable dst is exact on the variable problem: one CG iteration
+  EXPECT_NE(json.find("\"method\": \"dst_cg\", \"ok\": true, \"iterations\": 1,"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find("\"method\": \"adi_cg\", \"ok\": true"), std::string::npos) << json;
+  ExpectCleanFailureJson("poisson_bench", "-bench_parts decoupling -bench_dec_options 'x=1,=2'",
+                         "-bench_dec_options: '=2' is not name or name=value");
+}
+
 TEST(BenchSizes, NotIntegers)
 {
   for (int ranks : {1, 2}) {
