@@ -102,9 +102,9 @@ static PetscErrorCode RunBench(MPI_Comm comm)
       "), %.3f s per epoch CPU (all %" PetscInt_FMT " epochs)\n"
       "  %.1f GFLOP per epoch (forward + backward = 3 x forward): %.1f GFLOP/s (CPU) = %.1f%% of "
       "the sgemm peak\n"
-      "  yardstick (%s): reference %.2f s per epoch, this project then %.2f s; now %.2fx "
-      "faster than the reference (wall; %.2fx by CPU time) -- a same-machine comparison only "
-      "when run on the yardstick's machine\n"
+      "  yardstick (%s): reference %.2f s per epoch, this project then %.2f s; speed-up over "
+      "the reference now %.2f by wall time, %.2f by CPU time (above 1: faster) -- a "
+      "same-machine comparison only when run on the yardstick's machine\n"
       "  estimated %" PetscInt_FMT "-epoch run: %.0f s (for information: the reference's own "
       "%.0f s were measured on another machine)\n"
       "  %s (at the end)\n",
