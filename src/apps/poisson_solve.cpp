@@ -33,6 +33,7 @@ static const char help[] =
 
 #include <petscksp.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -146,38 +147,46 @@ static PetscErrorCode WriteSolve(ResultsFile *rf, const Problem *p, const SolveR
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode PrintHeader(MPI_Comm comm, const Problem *p)
+// The method column is as wide as the longest method name, at least 14.
+static int MethodColumnWidth(const std::vector<std::string> &methods)
+{
+  size_t w = 14;
+  for (const std::string &m : methods) w = std::max(w, m.size());
+  return (int)w;
+}
+
+static PetscErrorCode PrintHeader(MPI_Comm comm, const Problem *p, int w)
 {
   PetscFunctionBeginUser;
   PetscCall(ProblemPrintSummary(comm, p, PETSC_TRUE));
-  PetscCall(PetscPrintf(comm, "%-14s %-16s %6s %13s %13s %10s %10s  %s\n", "method", "ksp/pc",
+  PetscCall(PetscPrintf(comm, "%-*s %-16s %6s %13s %13s %10s %10s  %s\n", w, "method", "ksp/pc",
                         "its", "final relres", "true relres", "setup s", "solve s", "status"));
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode PrintRow(MPI_Comm comm, const SolveRecord *r)
+static PetscErrorCode PrintRow(MPI_Comm comm, const SolveRecord *r, int w)
 {
   char kp[160];
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(kp, sizeof(kp), "%s/%s", r->ksp_type, r->pc_type));
-  PetscCall(PetscPrintf(comm, "%-14s %-16s %6" PetscInt_FMT " %13.3e %13.3e %10.3e %10.3e  %s\n",
+  PetscCall(PetscPrintf(comm, "%-*s %-16s %6" PetscInt_FMT " %13.3e %13.3e %10.3e %10.3e  %s\n", w,
                         r->method, kp, r->iterations, (double)r->final_relres,
                         (double)r->true_relres, (double)r->setup_seconds, (double)r->solve_seconds,
                         SolveStatus(r)));
   if (r->direct_relerror >= 0)
-    PetscCall(PetscPrintf(comm, "%-14s relative error against the direct solve: %.3e\n", "",
+    PetscCall(PetscPrintf(comm, "%-*s relative error against the direct solve: %.3e\n", w, "",
                           (double)r->direct_relerror));
   if (r->error_test)
-    PetscCall(PetscPrintf(comm, "%-14s stopped on the relative %s-norm error: %.3e\n", "",
+    PetscCall(PetscPrintf(comm, "%-*s stopped on the relative %s-norm error: %.3e\n", w, "",
                           r->error_norm, (double)r->final_relerror));
   if (r->optimal_scale)
     PetscCall(PetscPrintf(
-        comm, "%-14s optimal Richardson scale %.10g from lambda(CA) in [%.10g, %.10g]\n", "",
+        comm, "%-*s optimal Richardson scale %.10g from lambda(CA) in [%.10g, %.10g]\n", w, "",
         (double)r->richardson_scale, (double)r->scale_lambda_min, (double)r->scale_lambda_max));
   if (r->richardson)
     PetscCall(PetscPrintf(comm,
-                          "%-14s measured rate %.8g (%s history, last %" PetscInt_FMT " steps)\n",
+                          "%-*s measured rate %.8g (%s history, last %" PetscInt_FMT " steps)\n", w,
                           "", (double)r->rate, r->rate_source, r->rate_window));
   PetscFunctionReturn(0);
 }
@@ -241,7 +250,7 @@ static PetscErrorCode RunStudy(MPI_Comm comm, ResultsFile *rf)
     PetscCall(ProblemOptionsFromCommandLine(comm, pname.c_str(), &popts));
     PetscCall(ProblemCreate(comm, &popts, &p));
     PetscCall(ProblemWrite(rf, &p, PETSC_TRUE));
-    PetscCall(PrintHeader(comm, &p));
+    PetscCall(PrintHeader(comm, &p, MethodColumnWidth(ro.methods)));
     for (const std::string &m : ro.methods) {
       SolveRecord rec;
       std::string prefix = m.empty() ? "" : m + "_";
@@ -251,7 +260,7 @@ static PetscErrorCode RunStudy(MPI_Comm comm, ResultsFile *rf)
       if (m.empty()) // name an unprefixed run after its solver, e.g. cg_jacobi
         PetscCall(
             PetscSNPrintf(rec.method, sizeof(rec.method), "%s_%s", rec.ksp_type, rec.pc_type));
-      PetscCall(PrintRow(comm, &rec));
+      PetscCall(PrintRow(comm, &rec, MethodColumnWidth(ro.methods)));
       PetscCall(WriteSolve(rf, &p, &rec));
       PetscCall(SolveRecordDestroy(&rec));
     }
