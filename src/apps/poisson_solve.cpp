@@ -129,6 +129,13 @@ static PetscErrorCode WriteSolve(ResultsFile *rf, const Problem *p, const SolveR
   PetscCall(ResultsFileWriteString(rf, group, "pc_type", r->pc_type));
   PetscCall(ResultsFileWriteString(rf, group, "options", r->options));
   PetscCall(ResultsFileWriteString(rf, group, "ksp_view", r->ksp_view));
+  // Cost (REPORTS.md section 11.5): PETSc's flop counts and the model's flops and span
+  PetscCall(ResultsFileWriteReal(rf, group, "flops_setup", r->flops_setup));
+  PetscCall(ResultsFileWriteReal(rf, group, "flops_solve", r->flops_solve));
+  PetscCall(ResultsFileWriteReal(rf, group, "flops_per_iteration", r->flops_per_iteration));
+  PetscCall(
+      ResultsFileWriteReal(rf, group, "flops_model_per_iteration", r->flops_model_per_iteration));
+  PetscCall(ResultsFileWriteReal(rf, group, "span_per_iteration", r->span_per_iteration));
   if (r->error_test) { // -ksp_converged_error: the error criterion's history and last value
     PetscCall(
         ResultsFileWriteArray(rf, group, "error_history", rank ? 0 : r->nerror, r->error_history));

@@ -9,6 +9,7 @@
 #include "core/view_text.h"
 #include "krylov/error_test/error_test.h"
 #include "krylov/optimal_scale/optimal_scale.h"
+#include "preconditioners/twolevel/twolevel.h"
 #include "solve/method.h"
 #include "solve/protocol.h"
 
@@ -184,7 +185,7 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
   KSP            ksp;
   PC             pc;
   PetscLogStage  stage_setup, stage_solve;
-  PetscLogDouble t0, t1, t2;
+  PetscLogDouble t0, t1, t2, f0, f1, f2;
   PetscInt       max_it;
   PetscReal      bnorm;
   HistoryBuffer  hist = {NULL, 0, 0};
@@ -194,11 +195,13 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(rec, sizeof(*rec)));
   PetscCall(PetscStrncpy(rec->method, method, sizeof(rec->method)));
-  rec->direct_relerror  = -1.0;
-  rec->final_relerror   = -1.0;
-  rec->rate             = -1.0;
-  rec->scale_lambda_min = -1.0;
-  rec->scale_lambda_max = -1.0;
+  rec->direct_relerror           = -1.0;
+  rec->final_relerror            = -1.0;
+  rec->rate                      = -1.0;
+  rec->scale_lambda_min          = -1.0;
+  rec->scale_lambda_max          = -1.0;
+  rec->flops_model_per_iteration = NAN;
+  rec->span_per_iteration        = NAN;
   PetscCall(MethodStage(method, "setup", &stage_setup));
   PetscCall(MethodStage(method, "solve", &stage_solve));
 
@@ -238,6 +241,7 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
 
   PetscCall(PetscBarrier((PetscObject)ksp));
   PetscCall(PetscTime(&t0));
+  PetscCall(PetscGetFlops(&f0));
   PetscCall(PetscLogStagePush(stage_setup));
   PetscCall(KSPSetUp(ksp));
   PetscCall(KSPSetUpOnBlocks(ksp)); // block Jacobi / ASM factor their blocks here
@@ -260,13 +264,21 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
   PetscCall(PetscLogStagePop());
   PetscCall(PetscBarrier((PetscObject)ksp));
   PetscCall(PetscTime(&t1));
+  PetscCall(PetscGetFlops(&f1));
   PetscCall(PetscLogStagePush(stage_solve));
   PetscCall(KSPSolve(ksp, p->b, rec->x));
   PetscCall(PetscLogStagePop());
+  PetscCall(PetscGetFlops(&f2));
   PetscCall(PetscBarrier((PetscObject)ksp));
   PetscCall(PetscTime(&t2));
   rec->setup_seconds = t1 - t0;
   rec->solve_seconds = t2 - t1;
+  {
+    double fl[2] = {f1 - f0, f2 - f1};
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, fl, 2, MPI_DOUBLE, MPI_SUM, comm));
+    rec->flops_setup = fl[0];
+    rec->flops_solve = fl[1];
+  }
 
   PetscCall(KSPGetIterationNumber(ksp, &rec->iterations));
   PetscCall(KSPGetConvergedReason(ksp, &rec->reason));
@@ -274,6 +286,8 @@ PetscErrorCode SolveRun(const Problem *p, const char *method, const char *prefix
   PetscCall(PCGetType(pc, &ptype));
   PetscCall(PetscStrncpy(rec->ksp_type, ktype, sizeof(rec->ksp_type)));
   PetscCall(PetscStrncpy(rec->pc_type, ptype, sizeof(rec->pc_type)));
+  rec->flops_per_iteration = rec->flops_solve / PetscMax(rec->iterations, 1);
+  PetscCall(SolveCostModel(ksp, &rec->flops_model_per_iteration, &rec->span_per_iteration));
   PetscCall(VecNorm(p->b, NORM_2, &bnorm));
   {
     const PetscReal *h;
@@ -351,6 +365,201 @@ PetscReal SolveMeasuredRate(const PetscReal *history, PetscInt n, PetscInt *wind
   if (window) *window = PetscMax(w, 0);
   if (w <= 0 || !(history[k - w] > 0) || !(history[k] > 0)) return -1.0;
   return PetscPowReal(history[k] / history[k - w], 1.0 / w);
+}
+
+PetscErrorCode SolveLowerWavefronts(Mat A, PetscInt *levels)
+{
+  const PetscInt *ia, *ja;
+  PetscInt        m, *level, nlev = 0;
+  PetscBool       done;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatGetRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &m, &ia, &ja, &done));
+  PetscCheck(done, PetscObjectComm((PetscObject)A), PETSC_ERR_SUP,
+             "the wavefronts of a lower triangle need the matrix's row structure (MatGetRowIJ)");
+  PetscCall(PetscCalloc1(m, &level));
+  for (PetscInt i = 0; i < m; i++) {
+    PetscInt l = 1;
+    for (PetscInt k = ia[i]; k < ia[i + 1]; k++)
+      if (ja[k] < i) l = PetscMax(l, level[ja[k]] + 1);
+    level[i] = l;
+    nlev     = PetscMax(nlev, l);
+  }
+  PetscCall(PetscFree(level));
+  PetscCall(MatRestoreRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &m, &ia, &ja, &done));
+  *levels = nlev;
+  PetscFunctionReturn(0);
+}
+
+// Whether A is an assembled AIJ matrix (its nonzeros and rows can be read).
+static PetscErrorCode IsAssembledAIJ(Mat A, PetscBool *aij)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscObjectTypeCompareAny((PetscObject)A, aij, MATSEQAIJ, MATMPIAIJ, ""));
+  PetscFunctionReturn(0);
+}
+
+// nnz, rows, columns and the longest row of an assembled AIJ matrix (collective).
+typedef struct {
+  PetscReal nnz;
+  PetscInt  m, n, maxrow;
+} MatCounts;
+
+static PetscErrorCode GetMatCounts(Mat A, MatCounts *c)
+{
+  MatInfo  info;
+  PetscInt rstart, rend;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatGetSize(A, &c->m, &c->n));
+  PetscCall(MatGetInfo(A, MAT_GLOBAL_SUM, &info));
+  c->nnz    = info.nz_used;
+  c->maxrow = 0;
+  PetscCall(MatGetOwnershipRange(A, &rstart, &rend));
+  for (PetscInt i = rstart; i < rend; i++) {
+    PetscInt nc;
+    PetscCall(MatGetRow(A, i, &nc, NULL, NULL));
+    c->maxrow = PetscMax(c->maxrow, nc);
+    PetscCall(MatRestoreRow(A, i, &nc, NULL, NULL));
+  }
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &c->maxrow, 1, MPIU_INT, MPI_MAX,
+                             PetscObjectComm((PetscObject)A)));
+  PetscFunctionReturn(0);
+}
+
+// Span of a sum of k terms (a binary tree): ceil(log2 k); of a row times a vector: 1 + that.
+static PetscReal TreeDepth(PetscInt k)
+{
+  return PetscCeilReal(PetscLog2Real((PetscReal)PetscMax(k, 1)));
+}
+
+// Flops and span of one application of pc, NaN where not derived (REPORTS.md section 11.5).
+static PetscErrorCode PCApplyCost(PC pc, PetscReal *flops, PetscReal *span)
+{
+  Mat       A;
+  MatCounts a;
+  PetscBool aij, is;
+
+  PetscFunctionBeginUser;
+  *flops = NAN;
+  *span  = NAN;
+  PetscCall(PCGetOperators(pc, NULL, &A));
+  PetscCall(IsAssembledAIJ(A, &aij));
+  if (!aij) PetscFunctionReturn(0);
+  PetscCall(GetMatCounts(A, &a));
+  const PetscReal N = (PetscReal)a.m;
+  // PCREDUNDANT (icc.opts on any rank count) gathers the operator and applies its inner PC:
+  // no flops of its own.
+  PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCREDUNDANT, &is));
+  if (is) {
+    KSP inner;
+    PC  ipc;
+    PetscCall(PCRedundantGetKSP(pc, &inner));
+    PetscCall(KSPGetPC(inner, &ipc));
+    PetscCall(PCApplyCost(ipc, flops, span));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCNONE, &is));
+  if (is) {
+    *flops = 0;
+    *span  = 0;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCJACOBI, &is));
+  if (is) { // one elementwise product
+    *flops = N;
+    *span  = 1;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCICC, &is));
+  if (is) { // IC(0): L has A's lower triangle; two triangular solves of 2 nnz(L) flops each,
+            // 3 operations per wavefront (REPORTS.md section 11.5)
+    PetscInt fill, levels;
+    PetscCall(PCFactorGetLevels(pc, &fill));
+    PetscCall(PetscObjectTypeCompare((PetscObject)A, MATSEQAIJ, &aij));
+    if (fill != 0 || !aij) PetscFunctionReturn(0); // IC(k): the factor's pattern is not A's
+    PetscCall(SolveLowerWavefronts(A, &levels));
+    *flops = 2 * 2 * 0.5 * (a.nnz + N);
+    *span  = 2 * 3.0 * levels;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscObjectTypeCompare((PetscObject)pc, "twolevel", &is));
+  if (is) {
+    PCTwolevelType type;
+    PetscReal      omega, theta, ff, fs;
+    PC             fine;
+    Mat            Z, Zt;
+    MatCounts      z, zt;
+    PetscCall(PCTwolevelGetType(pc, &type));
+    PetscCall(PCTwolevelGetDamping(pc, &omega, &theta));
+    PetscCall(PCTwolevelGetFinePC(pc, &fine));
+    PetscCall(PCTwolevelGetCoarse(pc, &Z, NULL, NULL));
+    if (!Z) PetscFunctionReturn(0);
+    PetscCall(GetMatCounts(Z, &z));
+    PetscCall(MatTranspose(Z, MAT_INITIAL_MATRIX, &Zt));
+    PetscCall(GetMatCounts(Zt, &zt));
+    PetscCall(MatDestroy(&Zt));
+    const PetscReal Nc = (PetscReal)z.n;
+    // Coarse correction Z A_c^{-1} Z^T r: restriction 2 nnz(Z) - N_c, the dense Cholesky
+    // solves 2 N_c^2 (as the reference; the project factors A_c sparse), prolongation
+    // 2 nnz(Z) - N; span: restriction 1 + log2(longest column), A_c^{-1} as a dense apply
+    // 1 + log2 N_c, prolongation 1 + log2(longest row). Section 11.5: 64 31 + 2 64^2 + N, 13.
+    const PetscReal qf = (2 * z.nnz - Nc) + 2 * Nc * Nc + (2 * z.nnz - N);
+    const PetscReal qs =
+        (1 + TreeDepth(zt.maxrow)) + (1 + TreeDepth(z.n)) + (1 + TreeDepth(z.maxrow));
+    if (type == PC_TWOLEVEL_COARSE_ONLY) {
+      *flops = qf;
+      *span  = qs;
+    } else {
+      PetscCall(PCApplyCost(fine, &ff, &fs));
+      if (omega != 1.0) { // the scale of the fine part
+        ff += N;
+        fs += 1;
+      }
+      if (type == PC_TWOLEVEL_ADDITIVE) { // the two branches side by side, one add
+        *flops = ff + qf + N;
+        *span  = PetscMax(fs, qs) + 1;
+      } else { // pre-smooth (omega F r), two residuals (matvec and a subtraction), the
+               // coarse correction added, post-smooth added (an axpy with omega): in sequence
+        const PetscReal mf = 2 * a.nnz + N, ms = 1 + TreeDepth(a.maxrow) + 1;
+        const PetscReal sf = omega != 1.0 ? N : 0, ss = omega != 1.0 ? 1 : 0;
+        *flops = ff + 2 * mf + (qf + N) + (ff - sf + 2 * N);
+        *span  = fs + 2 * ms + (qs + 1) + (fs - ss + 1);
+      }
+    }
+    if (theta != 1.0) {
+      *flops += N;
+      *span += 1;
+    }
+    PetscFunctionReturn(0);
+  }
+  PetscFunctionReturn(0); // another PC type: measured only
+}
+
+PetscErrorCode SolveCostModel(KSP ksp, PetscReal *flops, PetscReal *span)
+{
+  Mat       A;
+  PC        pc;
+  MatCounts a;
+  PetscBool cg, aij;
+  PetscReal pf, ps;
+
+  PetscFunctionBeginUser;
+  *flops = NAN;
+  *span  = NAN;
+  PetscCall(PetscObjectTypeCompare((PetscObject)ksp, KSPCG, &cg));
+  if (!cg) PetscFunctionReturn(0);
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(KSPGetOperators(ksp, &A, NULL));
+  PetscCall(IsAssembledAIJ(A, &aij));
+  if (!aij) PetscFunctionReturn(0); // a matrix-free or other operator: its nonzeros unknown
+  PetscCall(GetMatCounts(A, &a));
+  PetscCall(PCApplyCost(pc, &pf, &ps));
+  // One PCG iteration: A matvec 2 nnz(A) (span 1 + log2(longest row) = 4 for the 5-point
+  // stencil), 12 N of vector work (span: two reductions over N and 4 elementwise ops), the PC.
+  *flops = 2 * a.nnz + 12.0 * a.m + pf;
+  *span  = 1 + TreeDepth(a.maxrow) + 2 * TreeDepth(a.m) + 4 + ps;
+  PetscFunctionReturn(0);
 }
 
 const char *SolveStatus(const SolveRecord *rec)

@@ -38,6 +38,13 @@ typedef struct {
   PetscReal rate;
   PetscInt  rate_window;
   char      rate_source[16]; // "error" or "residual"
+  // Cost (REPORTS.md section 11.5, docs/results-file.md): flops counted by PETSc
+  // (PetscGetFlops, summed over the ranks) in the set-up and in the solve, the solve's flops
+  // per iteration, and the model's flops and critical-path depth (span) per iteration from the
+  // operator's nonzeros and the level structure of the PC's triangular factors; the model
+  // values are NaN where a method's cost is not derived (see SolveCostModel).
+  PetscReal flops_setup, flops_solve, flops_per_iteration;
+  PetscReal flops_model_per_iteration, span_per_iteration;
 } SolveRecord;
 
 // prefix is "<method>_" for a named method, "" for plain unprefixed options.
@@ -61,6 +68,18 @@ PetscErrorCode SolveCheckErrorTest(MPI_Comm comm, const char *prefix, PetscInt n
 // (h_k / h_{k-w})^{1/w} with w = max(3, min(100, k / 2)), w at most k. -1 when k = 0 or an
 // entry is 0 (the history ended on an exact solution); *window gets w.
 PetscReal SolveMeasuredRate(const PetscReal *history, PetscInt n, PetscInt *window);
+
+// The cost model of REPORTS.md section 11.5 for one PCG iteration of ksp (set up) on the n x n
+// problem: A matvec 2 nnz(A) flops and span 1 + ceil(log2(longest row)), PCG vector work 12 N
+// flops and span 2 ceil(log2 N) + 4, plus the PC's apply: none 0 / 0, jacobi N / 1, IC(0)
+// 2 x 2 nnz(L) flops and 2 x 3 x (wavefronts of L, from levelizing its strictly lower DAG),
+// also inside PCREDUNDANT. NaN for a KSP other than cg, a matrix-free operator, another PC
+// type (its flops are measured, not modelled) or IC(k > 0).
+PetscErrorCode SolveCostModel(KSP ksp, PetscReal *flops, PetscReal *span);
+
+// The number of wavefronts (levels) of the lower-triangular solve with the pattern of the
+// lower triangle of the sequential matrix A: level(i) = 1 + max level(j), j < i, a_ij != 0.
+PetscErrorCode SolveLowerWavefronts(Mat A, PetscInt *levels);
 
 // "converged" or the KSPConvergedReason name, e.g. "DIVERGED_ITS".
 const char *SolveStatus(const SolveRecord *rec);

@@ -474,6 +474,16 @@ static PetscErrorCode PCTwolevelGetType_Twolevel(PC pc, PCTwolevelType *type)
   PetscFunctionReturn(0);
 }
 
+static PetscErrorCode PCTwolevelGetDamping_Twolevel(PC pc, PetscReal *omega, PetscReal *theta)
+{
+  PC_Twolevel *tl = (PC_Twolevel *)pc->data;
+
+  PetscFunctionBegin;
+  if (omega) *omega = tl->omega;
+  if (theta) *theta = tl->theta;
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode PCTwolevelSetCoarseSpace_Twolevel(PC pc, PCTwolevelCoarseSpace coarse)
 {
   PC_Twolevel *tl = (PC_Twolevel *)pc->data;
@@ -541,7 +551,7 @@ static PetscErrorCode PCTwolevelGetCoarse_Twolevel(PC pc, Mat *Z, Mat *Ac, KSP *
 static const char *const twolevel_methods[] = {
     "PCTwolevelSetType_C",      "PCTwolevelGetType_C",   "PCTwolevelSetCoarseSpace_C",
     "PCTwolevelSetBlockSize_C", "PCTwolevelSetOmega_C",  "PCTwolevelSetTheta_C",
-    "PCTwolevelGetFinePC_C",    "PCTwolevelGetCoarse_C",
+    "PCTwolevelGetFinePC_C",    "PCTwolevelGetCoarse_C", "PCTwolevelGetDamping_C",
 };
 
 static PetscErrorCode PCDestroy_Twolevel(PC pc)
@@ -590,6 +600,8 @@ PETSC_EXTERN PetscErrorCode PCCreate_Twolevel(PC pc)
                                        PCTwolevelSetOmega_Twolevel));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCTwolevelSetTheta_C",
                                        PCTwolevelSetTheta_Twolevel));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCTwolevelGetDamping_C",
+                                       PCTwolevelGetDamping_Twolevel));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCTwolevelGetFinePC_C",
                                        PCTwolevelGetFinePC_Twolevel));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCTwolevelGetCoarse_C",
@@ -649,6 +661,14 @@ PetscErrorCode PCTwolevelSetTheta(PC pc, PetscReal theta)
   PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
   PetscValidLogicalCollectiveReal(pc, theta, 2);
   PetscTryMethod(pc, "PCTwolevelSetTheta_C", (PC, PetscReal), (pc, theta));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PCTwolevelGetDamping(PC pc, PetscReal *omega, PetscReal *theta)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCTwolevelGetDamping_C", (PC, PetscReal *, PetscReal *), (pc, omega, theta));
   PetscFunctionReturn(0);
 }
 

@@ -57,6 +57,8 @@ PETSC_EXTERN PetscErrorCode PCTwolevelSetCoarseSpace(PC pc, PCTwolevelCoarseSpac
 PETSC_EXTERN PetscErrorCode PCTwolevelSetBlockSize(PC pc, PetscInt block_size);
 PETSC_EXTERN PetscErrorCode PCTwolevelSetOmega(PC pc, PetscReal omega);
 PETSC_EXTERN PetscErrorCode PCTwolevelSetTheta(PC pc, PetscReal theta);
+// omega and theta (either may be NULL).
+PETSC_EXTERN PetscErrorCode PCTwolevelGetDamping(PC pc, PetscReal *omega, PetscReal *theta);
 
 // The fine PC F (created on first request; its type defaults to jacobi at setup).
 PETSC_EXTERN PetscErrorCode PCTwolevelGetFinePC(PC pc, PC *fine);
