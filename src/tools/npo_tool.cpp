@@ -33,10 +33,10 @@ static const char help[] =
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "core/name_list.h"
 #include "io/output_file.h"
 #include "npo_yardstick.h"
 #include "preconditioners/npo/npo.h"
@@ -148,6 +148,16 @@ static PetscErrorCode Timing(const char *checkpoint, PetscInt threads)
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-timing_seconds", &seconds, NULL));
   PetscCheck(seconds > 0, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE,
              "-timing_seconds must be positive");
+  // Checked before the minute of measuring starts, naming the option given.
+  for (PetscInt is = 0; is < nsizes; is++)
+    PetscCheck(sizes[is] >= 2, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE,
+               "-timing_sizes: every grid size must be at least 2, got %" PetscInt_FMT, sizes[is]);
+  const std::vector<std::string> impls = SplitNameList(impls_text);
+  PetscCheck(!impls.empty(), PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG,
+             "-timing_impl: give native, torch or both");
+  for (const std::string &impl : impls)
+    PetscCheck(impl == "native" || impl == "torch", PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG,
+               "-timing_impl: unknown forward pass '%s' (native, torch)", impl.c_str());
   PetscCall(NpoYardstickRead(PETSC_COMM_WORLD, &yard));
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
 
@@ -166,13 +176,6 @@ static PetscErrorCode Timing(const char *checkpoint, PetscInt threads)
                         threads, size, 1e-9 * peak, yard.path.c_str(), yard.machine.c_str(),
                         yard.reference_apply_ms_n32, yard.project_apply_ms_n32));
 
-  std::vector<std::string> impls;
-  {
-    std::stringstream ss(impls_text);
-    std::string       item;
-    while (std::getline(ss, item, ','))
-      if (!item.empty()) impls.push_back(item);
-  }
   for (PetscInt is = 0; is < nsizes; is++) {
     ProblemOptions opts;
     Problem        p;

@@ -526,3 +526,13 @@ TEST(NystromKernelBadReals, NonFiniteRefused)
   ExpectCleanError("nystrom_kernel", "-kernel_lengthscale nan",
                    "-kernel_lengthscale must be a finite positive number, got");
 }
+
+// npo_tool -timing checks its lists before measuring, naming the option given.
+TEST(NpoToolTiming, BadSizesAndImplementations)
+{
+  const std::string ck = "-checkpoint " + Resumable() + " -timing";
+  ExpectCleanError("npo_tool", ck + " -timing_sizes 32,-5",
+                   "-timing_sizes: every grid size must be at least 2, got -5");
+  ExpectCleanError("npo_tool", ck + " -timing_impl native,bogus",
+                   "-timing_impl: unknown forward pass 'bogus' (native, torch)");
+}
