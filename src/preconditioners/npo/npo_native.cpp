@@ -2,15 +2,14 @@
 // libtorch module in npo_net.cpp (torch's MultiheadAttention, LayerNorm eps 1e-5, zero-padded
 // 3x3 convolutions); float32 throughout, so the two agree to rounding (tests/npo).
 #include "preconditioners/npo/npo_native.h"
+#include "preconditioners/npo/npo_native_kernels.h"
+
+#include <petsclog.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <ctime>
-
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#endif
 
 extern "C" void sgemm_(const char *transa, const char *transb, const int *m, const int *n,
                        const int *k, const float *alpha, const float *a, const int *lda,
@@ -29,149 +28,10 @@ void Gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int
   sgemm_(&opb, &opa, &m, &n, &k, &one, B, &la, A, &lb, &beta, C, &lc);
 }
 
-// max(a, b) on values (std::max takes references, which keeps GCC from vectorising the loops).
-inline float Max(float a, float b)
-{
-  return a > b ? a : b;
-}
-
-// e^x for x <= 0 (softmax arguments after the row maximum is subtracted), branch-free so that
-// the loop vectorises: x = k ln2 + r with |r| <= ln2/2 (k rounded by adding and subtracting
-// 1.5 * 2^23), e^r by its Taylor polynomial of degree 7 (truncation error below 1e-8 there;
-// degree 6 left 1.2e-7, which the network amplified at its output), 2^k built from the exponent
-// bits. x is clamped at -87 (e^-87 ~ 1.6e-38, nothing against the row maximum's 1).
-inline float ExpNonPositive(float x)
-{
-  const float xc = Max(x, -87.0f);
-  const float kf = (xc * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-  const float r  = (xc - kf * 0.693145751953125f) - kf * 1.428606820309417e-06f;
-  const float p =
-      1.0f +
-      r * (1.0f + r * (0.5f + r * (1.0f / 6 +
-                                   r * (1.0f / 24 +
-                                        r * (1.0f / 120 + r * (1.0f / 720 + r * (1.0f / 5040)))))));
-  const int32_t bits = ((int32_t)kf + 127) * (1 << 23);
-  float         scale;
-  std::memcpy(&scale, &bits, sizeof(scale));
-  return p * scale;
-}
-
-constexpr int kLanes = 8; // independent partial results of a reduction (vectorisable)
-
-// Each of the `rows` rows of s (length n) replaced by its softmax (portable version).
-void SoftmaxRowsPortable(float *s, int64_t rows, int64_t n)
-{
-  const int64_t n8 = n - n % kLanes;
-  for (int64_t i = 0; i < rows; i++) {
-    float *row = s + i * n;
-    float  mx8[kLanes];
-    for (int l = 0; l < kLanes; l++) mx8[l] = row[0];
-    for (int64_t j = 0; j < n8; j += kLanes)
-      for (int l = 0; l < kLanes; l++) mx8[l] = Max(mx8[l], row[j + l]);
-    float mx = row[0];
-    for (int l = 0; l < kLanes; l++) mx = Max(mx, mx8[l]);
-    for (int64_t j = n8; j < n; j++) mx = Max(mx, row[j]);
-    for (int64_t j = 0; j < n; j++) row[j] = ExpNonPositive(row[j] - mx);
-    // The sum in double: a float running sum over the N = rows cols keys of the restriction
-    // loses about log2(N)/2 bits, which the network amplifies (tests/npo: 1e-5 on e_0).
-    double sum8[kLanes] = {0};
-    for (int64_t j = 0; j < n8; j += kLanes)
-      for (int l = 0; l < kLanes; l++) sum8[l] += row[j + l];
-    double sum = 0;
-    for (int l = 0; l < kLanes; l++) sum += sum8[l];
-    for (int64_t j = n8; j < n; j++) sum += row[j];
-    const float inv = (float)(1.0 / sum);
-    for (int64_t j = 0; j < n; j++) row[j] *= inv;
-  }
-}
-
-#if defined(__x86_64__) && defined(__GNUC__)
-// The same with AVX2 + FMA intrinsics, 8 floats at a time (the softmax was a third of an
-// application at n = 32 in the portable version, whose maximum pass GCC leaves scalar).
-__attribute__((target("avx2,fma"))) __m256 Exp8NonPositive(__m256 x)
-{
-  x              = _mm256_max_ps(x, _mm256_set1_ps(-87.0f));
-  const __m256 k = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m256       r = _mm256_fnmadd_ps(k, _mm256_set1_ps(0.693145751953125f), x);
-  r              = _mm256_fnmadd_ps(k, _mm256_set1_ps(1.428606820309417e-06f), r);
-  __m256 p       = _mm256_set1_ps(1.0f / 5040);
-  p              = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 720));
-  p              = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 120));
-  p              = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 24));
-  p              = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 6));
-  p              = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
-  p              = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-  p              = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-  const __m256i e =
-      _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23);
-  return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
-}
-
-__attribute__((target("avx2,fma"))) void SoftmaxRowsAvx2(float *s, int64_t rows, int64_t n)
-{
-  const int64_t n8 = n - n % 8;
-  for (int64_t i = 0; i < rows; i++) {
-    float *row = s + i * n;
-    __m256 vm  = _mm256_set1_ps(row[0]);
-    for (int64_t j = 0; j < n8; j += 8) vm = _mm256_max_ps(vm, _mm256_loadu_ps(row + j));
-    float m8[8];
-    _mm256_storeu_ps(m8, vm);
-    float mx = row[0];
-    for (int l = 0; l < 8; l++) mx = Max(mx, m8[l]);
-    for (int64_t j = n8; j < n; j++) mx = Max(mx, row[j]);
-    const __m256 vmx = _mm256_set1_ps(mx);
-    __m256d      lo = _mm256_setzero_pd(), hi = _mm256_setzero_pd();
-    for (int64_t j = 0; j < n8; j += 8) {
-      const __m256 e = Exp8NonPositive(_mm256_sub_ps(_mm256_loadu_ps(row + j), vmx));
-      _mm256_storeu_ps(row + j, e);
-      lo = _mm256_add_pd(lo, _mm256_cvtps_pd(_mm256_castps256_ps128(e)));
-      hi = _mm256_add_pd(hi, _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1)));
-    }
-    double sum4[4];
-    _mm256_storeu_pd(sum4, _mm256_add_pd(lo, hi));
-    double sum = (sum4[0] + sum4[1]) + (sum4[2] + sum4[3]);
-    for (int64_t j = n8; j < n; j++) {
-      row[j] = ExpNonPositive(row[j] - mx);
-      sum += row[j];
-    }
-    const __m256 inv = _mm256_set1_ps((float)(1.0 / sum));
-    for (int64_t j = 0; j < n8; j += 8)
-      _mm256_storeu_ps(row + j, _mm256_mul_ps(_mm256_loadu_ps(row + j), inv));
-    for (int64_t j = n8; j < n; j++) row[j] *= (float)(1.0 / sum);
-  }
-}
-
-bool HaveAvx2()
-{
-  static const bool have =
-      (__builtin_cpu_init(), __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"));
-  return have;
-}
-#endif
-
-void SoftmaxRows(float *s, int64_t rows, int64_t n)
-{
-#if defined(__x86_64__) && defined(__GNUC__)
-  if (HaveAvx2()) return SoftmaxRowsAvx2(s, rows, n);
-#endif
-  SoftmaxRowsPortable(s, rows, n);
-}
-
-// y = LayerNorm(x) over the C features of each of L tokens (biased variance, eps 1e-5).
+// y = LayerNorm(x) over the C features of each of L tokens (npo_native_kernels.h).
 void LayerNorm(const NpoNativeLayerNorm &ln, int64_t L, int64_t C, const float *x, float *y)
 {
-  const float *g = ln.gamma.data(), *b = ln.beta.data();
-  for (int64_t p = 0; p < L; p++) {
-    const float *xp   = x + p * C;
-    float       *yp   = y + p * C;
-    double       mean = 0, var = 0;
-    for (int64_t c = 0; c < C; c++) mean += xp[c];
-    mean /= (double)C;
-    for (int64_t c = 0; c < C; c++) var += (xp[c] - mean) * (xp[c] - mean);
-    const double inv = 1.0 / std::sqrt(var / (double)C + 1e-5);
-    for (int64_t c = 0; c < C; c++) yp[c] = (float)((xp[c] - mean) * inv) * g[c] + b[c];
-  }
+  NpoLayerNormRows(ln.gamma.data(), ln.beta.data(), L, C, x, y);
 }
 
 // Rows of y (L x n, row stride ldy): y = b (set) or y += b.
@@ -192,6 +52,47 @@ void Relu(float *y, int64_t size)
 }
 
 constexpr int64_t kTokenBlock = 1024; // tokens per block of the token-wise stages
+
+// PETSc log events of the stages of one forward pass (-log_view, npo_tool -timing), with the
+// flops of NpoForwardFlops split among them.
+struct StageEvents {
+  PetscLogEvent lift, conv, restrict_, coarse, prolong, ffn;
+};
+
+const StageEvents &Events()
+{
+  static StageEvents ev = [] {
+    StageEvents  e{};
+    PetscClassId id;
+    PetscCallAbort(PETSC_COMM_SELF, PetscClassIdRegister("NPO network", &id));
+    PetscCallAbort(PETSC_COMM_SELF, PetscLogEventRegister("NpoLiftProj", id, &e.lift));
+    PetscCallAbort(PETSC_COMM_SELF, PetscLogEventRegister("NpoConv3x3", id, &e.conv));
+    PetscCallAbort(PETSC_COMM_SELF, PetscLogEventRegister("NpoRestrict", id, &e.restrict_));
+    PetscCallAbort(PETSC_COMM_SELF, PetscLogEventRegister("NpoCoarse", id, &e.coarse));
+    PetscCallAbort(PETSC_COMM_SELF, PetscLogEventRegister("NpoProlong", id, &e.prolong));
+    PetscCallAbort(PETSC_COMM_SELF, PetscLogEventRegister("NpoFineFFN", id, &e.ffn));
+    return e;
+  }();
+  return ev;
+}
+
+// Brackets one stage: PetscLogEventBegin/End and its flops (no error is possible there once
+// the events exist; a failure aborts).
+class StageLog {
+public:
+  StageLog(PetscLogEvent e, double flops) : e_(e)
+  {
+    PetscCallAbort(PETSC_COMM_SELF, PetscLogEventBegin(e_, 0, 0, 0, 0));
+    PetscCallAbort(PETSC_COMM_SELF, PetscLogFlops(flops));
+  }
+  ~StageLog()
+  {
+    PetscCallAbort(PETSC_COMM_SELF, PetscLogEventEnd(e_, 0, 0, 0, 0));
+  }
+
+private:
+  PetscLogEvent e_;
+};
 
 } // namespace
 
@@ -320,72 +221,123 @@ void NpoNativeNet::Attend(int64_t lq, const float *q, int64_t ldq, int64_t lk, c
   float        *s = s_.data();
   for (int64_t h = 0; h < heads_; h++) {
     Gemm(false, true, lq, lk, d, q + h * d, ldq, k + h * d, ldkv, 0.0f, s, lk);
-    SoftmaxRows(s, lq, lk);
+    NpoSoftmaxRows(s, lq, lk);
     Gemm(false, false, lq, d, lk, s, lk, v + h * d, ldkv, 0.0f, o + h * d, C_);
   }
+}
+
+// Rows of y (rows x n, row-major) = W x^T + b: the product of a Linear's torch weight W
+// (rows x C, row-major, rows starting at row0 of the full weight) with the L tokens of x
+// (L x C), i.e. the projection computed directly in the transposed (feature-major) layout
+// that the fused attention kernels read.
+void NpoNativeNet::ProjectTransposed(const std::vector<float> &w, const std::vector<float> &b,
+                                     int64_t row0, int64_t rows, int64_t L, const float *x,
+                                     float *y)
+{
+  const int64_t C = C_;
+  for (int64_t r = 0; r < rows; r++) std::fill(y + r * L, y + (r + 1) * L, b[row0 + r]);
+  Gemm(false, true, rows, L, C, w.data() + row0 * C, C, x, C, 1.0f, y, L);
 }
 
 void NpoNativeNet::Forward(int64_t rows, int64_t cols, const float *in, float *out)
 {
   EnsureGrid(rows, cols);
-  const int64_t C = C_, N = rows * cols, m = m_, fC = f_ * C_;
-  const float   scale = 1.0f / std::sqrt((float)(C / heads_));
-  float        *t = t_.data(), *u = u_.data(), *ln = ln_.data(), *o = o_.data();
-  float        *c = c_.data(), *cn = cn_.data(), *hid = hid_.data();
+  const StageEvents &ev = Events();
+  const int64_t      C = C_, N = rows * cols, m = m_, fC = f_ * C_, d = C_ / heads_;
+  const double       Nd = (double)N, Cd = (double)C, md = (double)m, Fd = (double)fC;
+  const float        scale = 1.0f / std::sqrt((float)d);
+  float             *t = t_.data(), *u = u_.data(), *ln = ln_.data(), *o = o_.data();
+  float             *c = c_.data(), *cn = cn_.data(), *hid = hid_.data();
+  // Head dimension 8 with AVX2 + FMA: the fused attention kernels on keys and values in the
+  // transposed layout; otherwise per-head sgemm products and a row softmax (Attend).
+  const bool fused = NpoFusedAttentionAvailable() && d == 8 && m % 8 == 0 && m <= 256;
 
-  // Lift: the r channel times its weights plus the cached coordinate part.
-  for (int64_t p = 0; p < N; p++) {
-    const float *base = lift_base_.data() + p * C;
-    float       *tp   = t + p * C;
-    for (int64_t k = 0; k < C; k++) tp[k] = base[k] + w_.lift_w[k * 3] * in[p];
+  {
+    // Lift: the r channel times its weights plus the cached coordinate part.
+    StageLog log(ev.lift, 6 * Cd * Nd);
+    for (int64_t p = 0; p < N; p++) {
+      const float *base = lift_base_.data() + p * C;
+      float       *tp   = t + p * C;
+      for (int64_t k = 0; k < C; k++) tp[k] = base[k] + w_.lift_w[k * 3] * in[p];
+    }
   }
-  // Pre-relaxation: t += ReLU(conv3x3(t)).
-  Conv3x3(t, rows, cols, conv_pre_, w_.pre_b, u);
-  for (int64_t i = 0; i < N * C; i++) t[i] += u[i] > 0 ? u[i] : 0.0f;
-
-  // Restriction: the m learned queries attend to LN(t); k and v in one sgemm (N x 2C).
-  LayerNorm(w_.fine_r, N, C, t, ln);
-  float *kv = kv_.data();
-  AddBias(kv, N, 2 * C, 2 * C, restrict_.kv.b.data(), true);
-  Gemm(false, false, N, 2 * C, C, ln, C, restrict_.kv.wt.data(), 2 * C, 1.0f, kv, 2 * C);
-  Attend(m, restrict_q_.data(), C, N, kv, kv + C, 2 * C, o);
-  AddBias(c, m, C, C, restrict_.o.b.data(), true);
-  Gemm(false, false, m, C, C, o, C, restrict_.o.wt.data(), C, 1.0f, c, C);
-
-  // Coarse self-attention (q, k, v in one sgemm) and feed-forward, pre-norm residual blocks.
-  LayerNorm(w_.coarse_a, m, C, c, cn);
-  float *qkv = cqkv_.data();
-  AddBias(qkv, m, 3 * C, 3 * C, self_.qkv.b.data(), true);
-  Gemm(false, false, m, 3 * C, C, cn, C, self_.qkv.wt.data(), 3 * C, 1.0f, qkv, 3 * C);
-  for (int64_t p = 0; p < m; p++)
-    for (int64_t k = 0; k < C; k++) qkv[p * 3 * C + k] *= scale;
-  Attend(m, qkv, 3 * C, m, qkv + C, qkv + 2 * C, 3 * C, co_.data());
-  AddBias(c, m, C, C, self_.o.b.data(), false);
-  Gemm(false, false, m, C, C, co_.data(), C, self_.o.wt.data(), C, 1.0f, c, C);
-  LayerNorm(w_.coarse_f, m, C, c, cn);
-  AddBias(hid, m, fC, fC, cffn1_.b.data(), true);
-  Gemm(false, false, m, fC, C, cn, C, cffn1_.wt.data(), fC, 1.0f, hid, fC);
-  Relu(hid, m * fC);
-  AddBias(c, m, C, C, cffn2_.b.data(), false);
-  Gemm(false, false, m, C, fC, hid, fC, cffn2_.wt.data(), C, 1.0f, c, C);
-
-  // Prolongation keys and values from LN(c), once.
-  LayerNorm(w_.coarse_p, m, C, c, cn);
+  {
+    // Pre-relaxation: t += ReLU(conv3x3(t)).
+    StageLog log(ev.conv, 18 * Cd * Cd * Nd);
+    Conv3x3(t, rows, cols, conv_pre_, w_.pre_b, u);
+    for (int64_t i = 0; i < N * C; i++) t[i] += u[i] > 0 ? u[i] : 0.0f;
+  }
+  {
+    // Restriction: the m learned queries attend to LN(t).
+    StageLog log(ev.restrict_, 4 * Cd * Cd * Nd + 4 * md * Nd * Cd + 4 * md * Cd * Cd);
+    LayerNorm(w_.fine_r, N, C, t, ln);
+    float *kv = kv_.data();
+    if (fused) {
+      // k and v feature-major (2C x N), then each head's scores, softmax and sum in one pass.
+      ProjectTransposed(w_.restrict_.w_in, w_.restrict_.b_in, C, 2 * C, N, ln, kv);
+      for (int64_t h = 0; h < heads_; h++)
+        NpoAttendManyKeys8(m, restrict_q_.data() + h * d, C, N, kv + h * d * N,
+                           kv + (C + h * d) * N, N, s_.data(), o + h * d, C);
+    } else {
+      // k and v in one sgemm (N x 2C).
+      AddBias(kv, N, 2 * C, 2 * C, restrict_.kv.b.data(), true);
+      Gemm(false, false, N, 2 * C, C, ln, C, restrict_.kv.wt.data(), 2 * C, 1.0f, kv, 2 * C);
+      Attend(m, restrict_q_.data(), C, N, kv, kv + C, 2 * C, o);
+    }
+    AddBias(c, m, C, C, restrict_.o.b.data(), true);
+    Gemm(false, false, m, C, C, o, C, restrict_.o.wt.data(), C, 1.0f, c, C);
+  }
   float *ckv = ckv_.data();
-  AddBias(ckv, m, 2 * C, 2 * C, prolong_.kv.b.data(), true);
-  Gemm(false, false, m, 2 * C, C, cn, C, prolong_.kv.wt.data(), 2 * C, 1.0f, ckv, 2 * C);
+  {
+    // Coarse self-attention (q, k, v in one sgemm) and feed-forward, pre-norm residual blocks.
+    StageLog log(ev.coarse, 12 * md * Cd * Cd + 4 * md * md * Cd + 4 * md * Cd * Fd);
+    LayerNorm(w_.coarse_a, m, C, c, cn);
+    float *qkv = cqkv_.data();
+    AddBias(qkv, m, 3 * C, 3 * C, self_.qkv.b.data(), true);
+    Gemm(false, false, m, 3 * C, C, cn, C, self_.qkv.wt.data(), 3 * C, 1.0f, qkv, 3 * C);
+    for (int64_t p = 0; p < m; p++)
+      for (int64_t k = 0; k < C; k++) qkv[p * 3 * C + k] *= scale;
+    Attend(m, qkv, 3 * C, m, qkv + C, qkv + 2 * C, 3 * C, co_.data());
+    AddBias(c, m, C, C, self_.o.b.data(), false);
+    Gemm(false, false, m, C, C, co_.data(), C, self_.o.wt.data(), C, 1.0f, c, C);
+    LayerNorm(w_.coarse_f, m, C, c, cn);
+    AddBias(hid, m, fC, fC, cffn1_.b.data(), true);
+    Gemm(false, false, m, fC, C, cn, C, cffn1_.wt.data(), fC, 1.0f, hid, fC);
+    Relu(hid, m * fC);
+    AddBias(c, m, C, C, cffn2_.b.data(), false);
+    Gemm(false, false, m, C, fC, hid, fC, cffn2_.wt.data(), C, 1.0f, c, C);
+
+    // Prolongation keys and values from LN(c), once: feature-major (2C x m) for the fused
+    // kernel, token-major (m x 2C) otherwise.
+    LayerNorm(w_.coarse_p, m, C, c, cn);
+    if (fused)
+      ProjectTransposed(w_.prolong.w_in, w_.prolong.b_in, C, 2 * C, m, cn, ckv);
+    else {
+      AddBias(ckv, m, 2 * C, 2 * C, prolong_.kv.b.data(), true);
+      Gemm(false, false, m, 2 * C, C, cn, C, prolong_.kv.wt.data(), 2 * C, 1.0f, ckv, 2 * C);
+    }
+  }
 
   // Token-wise from here: prolongation and fine feed-forward on blocks of tokens.
   for (int64_t p0 = 0; p0 < N; p0 += kTokenBlock) {
     const int64_t L  = std::min(kTokenBlock, N - p0);
     float        *tb = t + p0 * C, *q = tq_.data();
-    LayerNorm(w_.fine_p, L, C, tb, ln);
-    AddBias(q, L, C, C, prolong_.q.b.data(), true);
-    Gemm(false, false, L, C, C, ln, C, prolong_.q.wt.data(), C, 1.0f, q, C);
-    for (int64_t i = 0; i < L * C; i++) q[i] *= scale;
-    Attend(L, q, C, m, ckv, ckv + C, 2 * C, o);
-    AddBias(tb, L, C, C, prolong_.o.b.data(), false);
-    Gemm(false, false, L, C, C, o, C, prolong_.o.wt.data(), C, 1.0f, tb, C);
+    {
+      StageLog log(ev.prolong, 4 * Cd * Cd * (double)L + 4 * (double)L * md * Cd);
+      LayerNorm(w_.fine_p, L, C, tb, ln);
+      AddBias(q, L, C, C, prolong_.q.b.data(), true);
+      Gemm(false, false, L, C, C, ln, C, prolong_.q.wt.data(), C, 1.0f, q, C);
+      for (int64_t i = 0; i < L * C; i++) q[i] *= scale;
+      if (fused)
+        for (int64_t h = 0; h < heads_; h++)
+          NpoAttendFewKeys8(L, q + h * d, C, m, ckv + h * d * m, ckv + (C + h * d) * m, o + h * d,
+                            C);
+      else
+        Attend(L, q, C, m, ckv, ckv + C, 2 * C, o);
+      AddBias(tb, L, C, C, prolong_.o.b.data(), false);
+      Gemm(false, false, L, C, C, o, C, prolong_.o.wt.data(), C, 1.0f, tb, C);
+    }
+    StageLog log(ev.ffn, 4 * (double)L * Cd * Fd);
     LayerNorm(w_.fine_f, L, C, tb, ln);
     AddBias(hid, L, fC, fC, ffn1_.b.data(), true);
     Gemm(false, false, L, fC, C, ln, C, ffn1_.wt.data(), fC, 1.0f, hid, fC);
@@ -394,8 +346,12 @@ void NpoNativeNet::Forward(int64_t rows, int64_t cols, const float *in, float *o
     Gemm(false, false, L, C, fC, hid, fC, ffn2_.wt.data(), C, 1.0f, tb, C);
   }
 
+  {
+    StageLog log(ev.conv, 18 * Cd * Cd * Nd);
+    Conv3x3(t, rows, cols, conv_post_, w_.post_b, u);
+  }
   // Post-relaxation and the 1x1 projection, fused: z = b + sum_c (t + ReLU(conv(t)))_c w_c.
-  Conv3x3(t, rows, cols, conv_post_, w_.post_b, u);
+  StageLog     log(ev.lift, 2 * Cd * Nd);
   const float *pw = w_.proj_w.data();
   for (int64_t p = 0; p < N; p++) {
     const float *tp = t + p * C, *up = u + p * C;

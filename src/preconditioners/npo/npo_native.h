@@ -60,6 +60,8 @@ private:
   };
   void Conv3x3(const float *x, int64_t rows, int64_t cols, const std::vector<float> &w,
                const std::vector<float> &b, float *y);
+  void ProjectTransposed(const std::vector<float> &w, const std::vector<float> &b, int64_t row0,
+                         int64_t rows, int64_t L, const float *x, float *y);
   void Attend(int64_t lq, const float *q, int64_t ldq, int64_t lk, const float *k, const float *v,
               int64_t ldkv, float *o);
   void EnsureGrid(int64_t rows, int64_t cols);
