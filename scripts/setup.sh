@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake pkg-config git
   petsc-dev slepc-dev libhdf5-openmpi-dev libopenmpi-dev openmpi-bin
-  libtorch-dev libfftw3-dev libgtest-dev
+  libtorch-dev libdnnl-dev libfftw3-dev libgtest-dev
   libopenblas0-pthread
   python3-h5py python3-matplotlib python3-numpy
   chromium chromium-driver python3-selenium

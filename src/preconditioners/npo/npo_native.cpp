@@ -5,9 +5,13 @@
 #include "preconditioners/npo/npo_native_kernels.h"
 
 #include <petsclog.h>
+#ifdef NPO_HAVE_DNNL
+#include <oneapi/dnnl/dnnl.h>
+#endif
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 
@@ -18,14 +22,28 @@ extern "C" void sgemm_(const char *transa, const char *transb, const int *m, con
 namespace {
 
 // Row-major C (M x N) = op(A) op(B) + beta C with op(A) M x K and op(B) K x N; lda, ldb, ldc
-// are row strides. BLAS is column-major, so this is C^T = op(B)^T op(A)^T there.
-void Gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
-          const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
+// are row strides. With oneDNN (libdnnl, the library libtorch's CPU convolutions use) its
+// row-major sgemm, whose just-in-time kernels use the widest vector unit of the CPU (AVX-512
+// here: 2-2.5x OpenBLAS's Haswell kernels on these shapes, docs/npo.md#speed); otherwise
+// the BLAS, column-major, as C^T = op(B)^T op(A)^T.
+void BlasGemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
+              const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
 {
   const char  opa = ta ? 'T' : 'N', opb = tb ? 'T' : 'N';
   const int   m = (int)N, n = (int)M, k = (int)K, la = (int)ldb, lb = (int)lda, lc = (int)ldc;
   const float one = 1.0f;
   sgemm_(&opb, &opa, &m, &n, &k, &one, B, &la, A, &lb, &beta, C, &lc);
+}
+
+void Gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
+          const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
+{
+#ifdef NPO_HAVE_DNNL
+  if (dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', M, N, K, 1.0f, A, lda, B, ldb, beta, C, ldc) ==
+      dnnl_success)
+    return;
+#endif
+  BlasGemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
 }
 
 // y = LayerNorm(x) over the C features of each of L tokens (npo_native_kernels.h).
@@ -144,6 +162,9 @@ NpoNativeNet::NpoNativeNet(const NpoNativeWeights &w)
   Gemm(false, false, m_, C, C, w_.queries.data(), C, restrict_.q.wt.data(), C, 1.0f,
        restrict_q_.data(), C);
   for (float &v : restrict_q_) v *= scale;
+  restrict_qt_.resize(m_ * C); // and feature-major (C x m) for the fused kernel
+  for (int64_t i = 0; i < m_; i++)
+    for (int64_t k = 0; k < C; k++) restrict_qt_[k * m_ + i] = restrict_q_[i * C + k];
   c_.resize(m_ * C);
   cn_.resize(m_ * C);
   cqkv_.resize(m_ * 3 * C);
@@ -271,21 +292,21 @@ void NpoNativeNet::Forward(int64_t rows, int64_t cols, const float *in, float *o
     // Restriction: the m learned queries attend to LN(t).
     StageLog log(ev.restrict_, 4 * Cd * Cd * Nd + 4 * md * Nd * Cd + 4 * md * Cd * Cd);
     LayerNorm(w_.fine_r, N, C, t, ln);
+    // k and v in one sgemm (N x 2C).
     float *kv = kv_.data();
-    if (fused) {
-      // k and v feature-major (2C x N), then each head's scores, softmax and sum in one pass.
-      ProjectTransposed(w_.restrict_.w_in, w_.restrict_.b_in, C, 2 * C, N, ln, kv);
-      for (int64_t h = 0; h < heads_; h++)
-        NpoAttendManyKeys8(m, restrict_q_.data() + h * d, C, N, kv + h * d * N,
-                           kv + (C + h * d) * N, N, s_.data(), o + h * d, C);
-    } else {
-      // k and v in one sgemm (N x 2C).
-      AddBias(kv, N, 2 * C, 2 * C, restrict_.kv.b.data(), true);
-      Gemm(false, false, N, 2 * C, C, ln, C, restrict_.kv.wt.data(), 2 * C, 1.0f, kv, 2 * C);
-      Attend(m, restrict_q_.data(), C, N, kv, kv + C, 2 * C, o);
-    }
+    AddBias(kv, N, 2 * C, 2 * C, restrict_.kv.b.data(), true);
+    Gemm(false, false, N, 2 * C, C, ln, C, restrict_.kv.wt.data(), 2 * C, 1.0f, kv, 2 * C);
     AddBias(c, m, C, C, restrict_.o.b.data(), true);
-    Gemm(false, false, m, C, C, o, C, restrict_.o.wt.data(), C, 1.0f, c, C);
+    if (fused) {
+      // Each head's attention with the queries feature-major; the output too (C x m).
+      for (int64_t h = 0; h < heads_; h++)
+        NpoAttendManyKeys8(m, restrict_qt_.data() + h * d * m, m, N, kv + h * d, kv + C + h * d,
+                           2 * C, o + h * d * m, m);
+      Gemm(true, false, m, C, C, o, m, restrict_.o.wt.data(), C, 1.0f, c, C);
+    } else {
+      Attend(m, restrict_q_.data(), C, N, kv, kv + C, 2 * C, o);
+      Gemm(false, false, m, C, C, o, C, restrict_.o.wt.data(), C, 1.0f, c, C);
+    }
   }
   float *ckv = ckv_.data();
   {
@@ -307,15 +328,10 @@ void NpoNativeNet::Forward(int64_t rows, int64_t cols, const float *in, float *o
     AddBias(c, m, C, C, cffn2_.b.data(), false);
     Gemm(false, false, m, C, fC, hid, fC, cffn2_.wt.data(), C, 1.0f, c, C);
 
-    // Prolongation keys and values from LN(c), once: feature-major (2C x m) for the fused
-    // kernel, token-major (m x 2C) otherwise.
+    // Prolongation keys and values from LN(c), once (m x 2C).
     LayerNorm(w_.coarse_p, m, C, c, cn);
-    if (fused)
-      ProjectTransposed(w_.prolong.w_in, w_.prolong.b_in, C, 2 * C, m, cn, ckv);
-    else {
-      AddBias(ckv, m, 2 * C, 2 * C, prolong_.kv.b.data(), true);
-      Gemm(false, false, m, 2 * C, C, cn, C, prolong_.kv.wt.data(), 2 * C, 1.0f, ckv, 2 * C);
-    }
+    AddBias(ckv, m, 2 * C, 2 * C, prolong_.kv.b.data(), true);
+    Gemm(false, false, m, 2 * C, C, cn, C, prolong_.kv.wt.data(), 2 * C, 1.0f, ckv, 2 * C);
   }
 
   // Token-wise from here: prolongation and fine feed-forward on blocks of tokens.
@@ -325,17 +341,22 @@ void NpoNativeNet::Forward(int64_t rows, int64_t cols, const float *in, float *o
     {
       StageLog log(ev.prolong, 4 * Cd * Cd * (double)L + 4 * (double)L * md * Cd);
       LayerNorm(w_.fine_p, L, C, tb, ln);
-      AddBias(q, L, C, C, prolong_.q.b.data(), true);
-      Gemm(false, false, L, C, C, ln, C, prolong_.q.wt.data(), C, 1.0f, q, C);
-      for (int64_t i = 0; i < L * C; i++) q[i] *= scale;
-      if (fused)
-        for (int64_t h = 0; h < heads_; h++)
-          NpoAttendFewKeys8(L, q + h * d, C, m, ckv + h * d * m, ckv + (C + h * d) * m, o + h * d,
-                            C);
-      else
-        Attend(L, q, C, m, ckv, ckv + C, 2 * C, o);
       AddBias(tb, L, C, C, prolong_.o.b.data(), false);
-      Gemm(false, false, L, C, C, o, C, prolong_.o.wt.data(), C, 1.0f, tb, C);
+      if (fused) {
+        // q and the attention output feature-major (C x L): each kernel lane is one token.
+        ProjectTransposed(w_.prolong.w_in, w_.prolong.b_in, 0, C, L, ln, q);
+        for (int64_t i = 0; i < L * C; i++) q[i] *= scale;
+        for (int64_t h = 0; h < heads_; h++)
+          NpoAttendFewKeys8(L, q + h * d * L, L, m, ckv + h * d, ckv + C + h * d, 2 * C,
+                            o + h * d * L, L);
+        Gemm(true, false, L, C, C, o, L, prolong_.o.wt.data(), C, 1.0f, tb, C);
+      } else {
+        AddBias(q, L, C, C, prolong_.q.b.data(), true);
+        Gemm(false, false, L, C, C, ln, C, prolong_.q.wt.data(), C, 1.0f, q, C);
+        for (int64_t i = 0; i < L * C; i++) q[i] *= scale;
+        Attend(L, q, C, m, ckv, ckv + C, 2 * C, o);
+        Gemm(false, false, L, C, C, o, C, prolong_.o.wt.data(), C, 1.0f, tb, C);
+      }
     }
     StageLog log(ev.ffn, 4 * (double)L * Cd * Fd);
     LayerNorm(w_.fine_f, L, C, tb, ln);
@@ -359,6 +380,23 @@ void NpoNativeNet::Forward(int64_t rows, int64_t cols, const float *in, float *o
     for (int64_t k = 0; k < C; k++) z += (double)(tp[k] + (up[k] > 0 ? up[k] : 0.0f)) * pw[k];
     out[p] = (float)z;
   }
+}
+
+std::string NpoNativeNet::GemmDescription()
+{
+#ifdef NPO_HAVE_DNNL
+  const dnnl_version_t *v    = dnnl_version();
+  const dnnl_cpu_isa_t  isa  = dnnl_get_effective_cpu_isa();
+  const char           *name = isa >= dnnl_cpu_isa_avx512_core ? "AVX-512"
+                               : isa >= dnnl_cpu_isa_avx2      ? "AVX2"
+                                                               : "SSE4.1 or older";
+  char                  buf[128];
+  snprintf(buf, sizeof(buf), "oneDNN %d.%d.%d sgemm, %s kernels", v->major, v->minor, v->patch,
+           name);
+  return buf;
+#else
+  return "BLAS sgemm";
+#endif
 }
 
 double NpoNativeNet::SgemmRate(int64_t n, int reps)

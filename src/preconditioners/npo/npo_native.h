@@ -1,6 +1,7 @@
-// The NPO network's forward pass (inference only) without libtorch: BLAS sgemm on
-// preallocated buffers and plain loops for the rest (npo_native.cpp). npo_net.cpp fills the
-// weights from the libtorch module once and keeps the module for training and as the
+// The NPO network's forward pass (inference only) without libtorch: sgemm (oneDNN's where
+// available, else the BLAS) on preallocated buffers, AVX2 kernels for the attention, softmax
+// and LayerNorm (npo_native_kernels.h), plain loops for the rest (npo_native.cpp). npo_net.cpp
+// fills the weights from the libtorch module once and keeps the module for training and as the
 // reference implementation (NpoNetSetImplementation).
 //
 // Why: one application at n = 32 is about 80 MFLOP in some 60 small tensor operations; through
@@ -12,6 +13,7 @@
 // projection is computed once per network.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 struct NpoNativeAttention {
@@ -47,8 +49,11 @@ public:
   void Forward(int64_t rows, int64_t cols, const float *in, float *out);
 
   // Flop rate (flop/s, CPU time of this process) of the best of `reps` sgemm products of two
-  // n x n float32 matrices: the machine's practical fp32 peak for the BLAS kernels in use.
+  // n x n float32 matrices through the matrix product the forward pass uses: the machine's
+  // practical fp32 peak.
   static double SgemmRate(int64_t n, int reps);
+  // Which matrix product that is: "oneDNN 2.6.3 sgemm, AVX-512 kernels" or "BLAS sgemm".
+  static std::string GemmDescription();
 
 private:
   struct Linear {
@@ -71,7 +76,8 @@ private:
   std::vector<float> conv_pre_, conv_post_; // (9C x C): [(ky*3 + kx)*C + ci][co]
   Linear             cffn1_, cffn2_, ffn1_, ffn2_;
   Attention          restrict_, self_, prolong_;
-  std::vector<float> restrict_q_; // the learned queries' projection, scaled by 1/sqrt(d)
+  std::vector<float> restrict_q_, restrict_qt_; // the learned queries' projection, scaled by
+                                                // 1/sqrt(d), and its transpose
   // Per grid size: lift of the coordinate channels plus bias (N x C); workspaces.
   int64_t            rows_ = -1, cols_ = -1;
   std::vector<float> lift_base_, t_, u_, ln_, kv_, s_, o_, col_, hid_, c_, cn_, cqkv_, co_;

@@ -130,25 +130,6 @@ bool HaveAvx2()
   return have;
 }
 
-// The eight horizontal sums of a[0..8) as one vector: {sum a[0], ..., sum a[7]}.
-__attribute__((target("avx2,fma"))) __m256 HorizontalSums8(const __m256 a[8])
-{
-  const __m256 h01 = _mm256_hadd_ps(a[0], a[1]), h23 = _mm256_hadd_ps(a[2], a[3]);
-  const __m256 h45 = _mm256_hadd_ps(a[4], a[5]), h67 = _mm256_hadd_ps(a[6], a[7]);
-  const __m256 lo = _mm256_hadd_ps(h01, h23), hi = _mm256_hadd_ps(h45, h67);
-  // lo holds the low-half partial sums of a[0..3] in its low lane, the high-half ones in its
-  // high lane; likewise hi for a[4..7].
-  return _mm256_add_ps(_mm256_permute2f128_ps(lo, hi, 0x20), _mm256_permute2f128_ps(lo, hi, 0x31));
-}
-
-__attribute__((target("avx2,fma"))) float HorizontalMax(__m256 v)
-{
-  __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  m        = _mm_max_ps(m, _mm_movehl_ps(m, m));
-  m        = _mm_max_ss(m, _mm_movehdup_ps(m));
-  return _mm_cvtss_f32(m);
-}
-
 __attribute__((target("avx2,fma"))) float HorizontalSum(__m256 v)
 {
   __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -157,87 +138,90 @@ __attribute__((target("avx2,fma"))) float HorizontalSum(__m256 v)
   return _mm_cvtss_f32(s);
 }
 
-__attribute__((target("avx2,fma"))) void AttendFewKeysAvx2(int64_t lq, const float *q, int64_t ldq,
-                                                           int64_t m, const float *kt,
-                                                           const float *vt, float *o, int64_t ldo)
+// Few keys, vectorised over eight queries (tokens): each lane is one token, so the softmax over
+// the m keys is elementwise across the m score vectors and nothing is summed horizontally.
+__attribute__((target("avx2,fma"))) void AttendFewKeysAvx2(int64_t lq, const float *qt, int64_t ldq,
+                                                           int64_t m, const float *k,
+                                                           const float *v, int64_t ldkv, float *ot,
+                                                           int64_t ldo)
 {
-  alignas(32) float e[256];
-  const int64_t     nb = m / 8;
-  for (int64_t p = 0; p < lq; p++) {
-    const float *qp = q + p * ldq;
-    __m256       qd[8];
-    for (int d = 0; d < 8; d++) qd[d] = _mm256_broadcast_ss(qp + d);
-    // Scores of the m keys, eight at a time, and their maximum.
-    __m256 vmax = _mm256_set1_ps(-3.0e38f);
-    for (int64_t b = 0; b < nb; b++) {
-      __m256 s = _mm256_mul_ps(qd[0], _mm256_loadu_ps(kt + 8 * b));
-      for (int d = 1; d < 8; d++)
-        s = _mm256_fmadd_ps(qd[d], _mm256_loadu_ps(kt + d * m + 8 * b), s);
-      _mm256_store_ps(e + 8 * b, s);
-      vmax = _mm256_max_ps(vmax, s);
+  alignas(32) float s[256 * 8];
+  for (int64_t t = 0; t < lq; t += 8) {
+    const int64_t       rest = lq - t < 8 ? lq - t : 8;
+    alignas(32) int32_t lanes[8];
+    for (int l = 0; l < 8; l++) lanes[l] = l < rest ? -1 : 0;
+    const __m256i mask = _mm256_load_si256((const __m256i *)lanes);
+    __m256        qd[8];
+    for (int d = 0; d < 8; d++) qd[d] = _mm256_maskload_ps(qt + d * ldq + t, mask);
+    __m256 mx = _mm256_set1_ps(-3.0e38f);
+    for (int64_t j = 0; j < m; j++) {
+      const float *kj = k + j * ldkv;
+      __m256       x  = _mm256_mul_ps(qd[0], _mm256_broadcast_ss(kj));
+      for (int d = 1; d < 8; d++) x = _mm256_fmadd_ps(qd[d], _mm256_broadcast_ss(kj + d), x);
+      _mm256_store_ps(s + 8 * j, x);
+      mx = _mm256_max_ps(mx, x);
     }
-    const __m256 mx   = _mm256_set1_ps(HorizontalMax(vmax));
-    __m256       vsum = _mm256_setzero_ps(), acc[8];
+    __m256 sum = _mm256_setzero_ps(), acc[8];
     for (int d = 0; d < 8; d++) acc[d] = _mm256_setzero_ps();
-    // Exponentials, their sum and the eight dot products with the value rows in one pass.
-    for (int64_t b = 0; b < nb; b++) {
-      const __m256 x = Exp8NonPositive(_mm256_sub_ps(_mm256_load_ps(e + 8 * b), mx));
-      vsum           = _mm256_add_ps(vsum, x);
-      for (int d = 0; d < 8; d++)
-        acc[d] = _mm256_fmadd_ps(x, _mm256_loadu_ps(vt + d * m + 8 * b), acc[d]);
+    for (int64_t j = 0; j < m; j++) {
+      const __m256 e  = Exp8NonPositive(_mm256_sub_ps(_mm256_load_ps(s + 8 * j), mx));
+      const float *vj = v + j * ldkv;
+      sum             = _mm256_add_ps(sum, e);
+      for (int d = 0; d < 8; d++) acc[d] = _mm256_fmadd_ps(e, _mm256_broadcast_ss(vj + d), acc[d]);
     }
-    const __m256 inv = _mm256_set1_ps(1.0f / HorizontalSum(vsum));
-    _mm256_storeu_ps(o + p * ldo, _mm256_mul_ps(HorizontalSums8(acc), inv));
+    const __m256 inv = _mm256_div_ps(_mm256_set1_ps(1.0f), sum);
+    for (int d = 0; d < 8; d++)
+      _mm256_maskstore_ps(ot + d * ldo + t, mask, _mm256_mul_ps(acc[d], inv));
   }
 }
 
-__attribute__((target("avx2,fma"))) void AttendManyKeysAvx2(int64_t m, const float *q, int64_t ldq,
-                                                            int64_t lk, const float *kt,
-                                                            const float *vt, int64_t ldt, float *s,
-                                                            float *o, int64_t ldo)
+// Many keys, vectorised over eight of the few queries: two passes over the keys (the first
+// finds each query's largest score, the second recomputes the scores and accumulates the
+// exponentials and the weighted values), so no m x lk matrix is stored and the keys and values
+// are read in their token-major layout. Sums run in float over blocks of kBlock keys and are
+// added up in double (sum of the exponentials) and float (weighted values) between blocks.
+constexpr int64_t kBlock = 64;
+
+// The scores of the eight queries of qd (feature-major) against the key kt (8 floats).
+__attribute__((target("avx2,fma"))) inline __m256 Score(const __m256 qd[8], const float *kt)
 {
-  const int64_t l8 = lk - lk % 8;
-  for (int64_t i = 0; i < m; i++) {
-    const float *qi = q + i * ldq;
-    __m256       qd[8];
-    for (int d = 0; d < 8; d++) qd[d] = _mm256_broadcast_ss(qi + d);
-    __m256 vmax = _mm256_set1_ps(-3.0e38f);
-    for (int64_t t = 0; t < l8; t += 8) {
-      __m256 x = _mm256_mul_ps(qd[0], _mm256_loadu_ps(kt + t));
-      for (int d = 1; d < 8; d++) x = _mm256_fmadd_ps(qd[d], _mm256_loadu_ps(kt + d * ldt + t), x);
-      _mm256_storeu_ps(s + t, x);
-      vmax = _mm256_max_ps(vmax, x);
+  __m256 x = _mm256_mul_ps(qd[0], _mm256_broadcast_ss(kt));
+  for (int d = 1; d < 8; d++) x = _mm256_fmadd_ps(qd[d], _mm256_broadcast_ss(kt + d), x);
+  return x;
+}
+
+__attribute__((target("avx2,fma"))) void AttendManyKeysAvx2(int64_t m, const float *qt, int64_t ldq,
+                                                            int64_t lk, const float *k,
+                                                            const float *v, int64_t ldkv, float *ot,
+                                                            int64_t ldo)
+{
+  for (int64_t i = 0; i < m; i += 8) {
+    __m256 qd[8];
+    for (int d = 0; d < 8; d++) qd[d] = _mm256_loadu_ps(qt + d * ldq + i);
+    __m256 mx = _mm256_set1_ps(-3.0e38f);
+    for (int64_t t = 0; t < lk; t++) mx = _mm256_max_ps(mx, Score(qd, k + t * ldkv));
+    __m256d sum_lo = _mm256_setzero_pd(), sum_hi = _mm256_setzero_pd();
+    __m256  out[8];
+    for (int d = 0; d < 8; d++) out[d] = _mm256_setzero_ps();
+    for (int64_t t0 = 0; t0 < lk; t0 += kBlock) {
+      const int64_t t1  = t0 + kBlock < lk ? t0 + kBlock : lk;
+      __m256        sum = _mm256_setzero_ps(), acc[8];
+      for (int d = 0; d < 8; d++) acc[d] = _mm256_setzero_ps();
+      for (int64_t t = t0; t < t1; t++) {
+        const __m256 e  = Exp8NonPositive(_mm256_sub_ps(Score(qd, k + t * ldkv), mx));
+        const float *vt = v + t * ldkv;
+        sum             = _mm256_add_ps(sum, e);
+        for (int d = 0; d < 8; d++)
+          acc[d] = _mm256_fmadd_ps(e, _mm256_broadcast_ss(vt + d), acc[d]);
+      }
+      sum_lo = _mm256_add_pd(sum_lo, _mm256_cvtps_pd(_mm256_castps256_ps128(sum)));
+      sum_hi = _mm256_add_pd(sum_hi, _mm256_cvtps_pd(_mm256_extractf128_ps(sum, 1)));
+      for (int d = 0; d < 8; d++) out[d] = _mm256_add_ps(out[d], acc[d]);
     }
-    float mx = HorizontalMax(vmax);
-    for (int64_t t = l8; t < lk; t++) {
-      float x = 0;
-      for (int d = 0; d < 8; d++) x += qi[d] * kt[d * ldt + t];
-      s[t] = x;
-      mx   = Max(mx, x);
-    }
-    const __m256 vmx = _mm256_set1_ps(mx);
-    __m256d      lo = _mm256_setzero_pd(), hi = _mm256_setzero_pd();
-    __m256       acc[8];
-    for (int d = 0; d < 8; d++) acc[d] = _mm256_setzero_ps();
-    for (int64_t t = 0; t < l8; t += 8) {
-      const __m256 x = Exp8NonPositive(_mm256_sub_ps(_mm256_loadu_ps(s + t), vmx));
-      lo             = _mm256_add_pd(lo, _mm256_cvtps_pd(_mm256_castps256_ps128(x)));
-      hi             = _mm256_add_pd(hi, _mm256_cvtps_pd(_mm256_extractf128_ps(x, 1)));
-      for (int d = 0; d < 8; d++)
-        acc[d] = _mm256_fmadd_ps(x, _mm256_loadu_ps(vt + d * ldt + t), acc[d]);
-    }
-    double sum4[4];
-    _mm256_storeu_pd(sum4, _mm256_add_pd(lo, hi));
-    double            sum = (sum4[0] + sum4[1]) + (sum4[2] + sum4[3]);
-    alignas(32) float out[8];
-    _mm256_store_ps(out, HorizontalSums8(acc));
-    for (int64_t t = l8; t < lk; t++) {
-      const float x = ExpNonPositive(s[t] - mx);
-      sum += x;
-      for (int d = 0; d < 8; d++) out[d] += x * vt[d * ldt + t];
-    }
-    const float inv = (float)(1.0 / sum);
-    for (int d = 0; d < 8; d++) o[i * ldo + d] = out[d] * inv;
+    const __m128 inv_lo = _mm256_cvtpd_ps(_mm256_div_pd(_mm256_set1_pd(1.0), sum_lo));
+    const __m128 inv_hi = _mm256_cvtpd_ps(_mm256_div_pd(_mm256_set1_pd(1.0), sum_hi));
+    const __m256 inv    = _mm256_insertf128_ps(_mm256_castps128_ps256(inv_lo), inv_hi, 1);
+    for (int d = 0; d < 8; d++) _mm256_storeu_ps(ot + d * ldo + i, _mm256_mul_ps(out[d], inv));
   }
 }
 
@@ -265,6 +249,114 @@ __attribute__((target("avx2,fma"))) void LayerNormAvx2(const float *g, const flo
     }
   }
 }
+
+// AVX-512 versions of the two attention kernels: sixteen keys (or tokens) per vector, half the
+// instructions of the AVX2 ones; same polynomial exponential.
+#define NPO_AVX512 __attribute__((target("avx512f,avx512dq,avx2,fma")))
+// GCC 12's avx512fintrin.h initialises its casts and reductions from _mm512_undefined_*, which
+// -Wmaybe-uninitialized reports inside the header (a false positive of that header).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+NPO_AVX512 __m512 Exp16NonPositive(__m512 x)
+{
+  x              = _mm512_max_ps(x, _mm512_set1_ps(-87.0f));
+  const __m512 k = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                                        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512       r = _mm512_fnmadd_ps(k, _mm512_set1_ps(0.693145751953125f), x);
+  r              = _mm512_fnmadd_ps(k, _mm512_set1_ps(1.428606820309417e-06f), r);
+  __m512 p       = _mm512_set1_ps(1.0f / 5040);
+  p              = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 720));
+  p              = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120));
+  p              = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24));
+  p              = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6));
+  p              = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
+  p              = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+  p              = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+  return _mm512_scalef_ps(p, k); // p 2^k
+}
+
+NPO_AVX512 void AttendFewKeysAvx512(int64_t lq, const float *qt, int64_t ldq, int64_t m,
+                                    const float *k, const float *v, int64_t ldkv, float *ot,
+                                    int64_t ldo)
+{
+  alignas(64) float s[256 * 16];
+  for (int64_t t = 0; t < lq; t += 16) {
+    const __mmask16 mask = lq - t >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (lq - t)) - 1);
+    __m512          qd[8];
+    for (int d = 0; d < 8; d++) qd[d] = _mm512_maskz_loadu_ps(mask, qt + d * ldq + t);
+    __m512 mx = _mm512_set1_ps(-3.0e38f);
+    for (int64_t j = 0; j < m; j++) {
+      const float *kj = k + j * ldkv;
+      __m512       x  = _mm512_mul_ps(qd[0], _mm512_set1_ps(kj[0]));
+      for (int d = 1; d < 8; d++) x = _mm512_fmadd_ps(qd[d], _mm512_set1_ps(kj[d]), x);
+      _mm512_store_ps(s + 16 * j, x);
+      mx = _mm512_max_ps(mx, x);
+    }
+    __m512 sum = _mm512_setzero_ps(), acc[8];
+    for (int d = 0; d < 8; d++) acc[d] = _mm512_setzero_ps();
+    for (int64_t j = 0; j < m; j++) {
+      const __m512 e  = Exp16NonPositive(_mm512_sub_ps(_mm512_load_ps(s + 16 * j), mx));
+      const float *vj = v + j * ldkv;
+      sum             = _mm512_add_ps(sum, e);
+      for (int d = 0; d < 8; d++) acc[d] = _mm512_fmadd_ps(e, _mm512_set1_ps(vj[d]), acc[d]);
+    }
+    const __m512 inv = _mm512_div_ps(_mm512_set1_ps(1.0f), sum);
+    for (int d = 0; d < 8; d++)
+      _mm512_mask_storeu_ps(ot + d * ldo + t, mask, _mm512_mul_ps(acc[d], inv));
+  }
+}
+
+NPO_AVX512 inline __m512 Score(const __m512 qd[8], const float *kt)
+{
+  __m512 x = _mm512_mul_ps(qd[0], _mm512_set1_ps(kt[0]));
+  for (int d = 1; d < 8; d++) x = _mm512_fmadd_ps(qd[d], _mm512_set1_ps(kt[d]), x);
+  return x;
+}
+
+NPO_AVX512 void AttendManyKeysAvx512(int64_t m, const float *qt, int64_t ldq, int64_t lk,
+                                     const float *k, const float *v, int64_t ldkv, float *ot,
+                                     int64_t ldo)
+{
+  for (int64_t i = 0; i < m; i += 16) {
+    __m512 qd[8];
+    for (int d = 0; d < 8; d++) qd[d] = _mm512_loadu_ps(qt + d * ldq + i);
+    __m512 mx = _mm512_set1_ps(-3.0e38f);
+    for (int64_t t = 0; t < lk; t++) mx = _mm512_max_ps(mx, Score(qd, k + t * ldkv));
+    __m512d sum_lo = _mm512_setzero_pd(), sum_hi = _mm512_setzero_pd();
+    __m512  out[8];
+    for (int d = 0; d < 8; d++) out[d] = _mm512_setzero_ps();
+    for (int64_t t0 = 0; t0 < lk; t0 += kBlock) {
+      const int64_t t1  = t0 + kBlock < lk ? t0 + kBlock : lk;
+      __m512        sum = _mm512_setzero_ps(), acc[8];
+      for (int d = 0; d < 8; d++) acc[d] = _mm512_setzero_ps();
+      for (int64_t t = t0; t < t1; t++) {
+        const __m512 e  = Exp16NonPositive(_mm512_sub_ps(Score(qd, k + t * ldkv), mx));
+        const float *vt = v + t * ldkv;
+        sum             = _mm512_add_ps(sum, e);
+        for (int d = 0; d < 8; d++) acc[d] = _mm512_fmadd_ps(e, _mm512_set1_ps(vt[d]), acc[d]);
+      }
+      sum_lo = _mm512_add_pd(sum_lo, _mm512_cvtps_pd(_mm512_castps512_ps256(sum)));
+      sum_hi = _mm512_add_pd(sum_hi, _mm512_cvtps_pd(_mm256_castpd_ps(
+                                         _mm512_extractf64x4_pd(_mm512_castps_pd(sum), 1))));
+      for (int d = 0; d < 8; d++) out[d] = _mm512_add_ps(out[d], acc[d]);
+    }
+    const __m256 inv_lo = _mm512_cvtpd_ps(_mm512_div_pd(_mm512_set1_pd(1.0), sum_lo));
+    const __m256 inv_hi = _mm512_cvtpd_ps(_mm512_div_pd(_mm512_set1_pd(1.0), sum_hi));
+    const __m512 inv    = _mm512_castpd_ps(_mm512_insertf64x4(
+           _mm512_castpd256_pd512(_mm256_castps_pd(inv_lo)), _mm256_castps_pd(inv_hi), 1));
+    for (int d = 0; d < 8; d++) _mm512_storeu_ps(ot + d * ldo + i, _mm512_mul_ps(out[d], inv));
+  }
+}
+
+#pragma GCC diagnostic pop
+
+bool HaveAvx512()
+{
+  static const bool have = (__builtin_cpu_init(), __builtin_cpu_supports("avx512f") &&
+                                                      __builtin_cpu_supports("avx512dq"));
+  return have;
+}
 #endif
 
 } // namespace
@@ -286,23 +378,25 @@ bool NpoFusedAttentionAvailable(void)
 #endif
 }
 
-void NpoAttendFewKeys8(int64_t lq, const float *q, int64_t ldq, int64_t m, const float *kt,
-                       const float *vt, float *o, int64_t ldo)
+void NpoAttendFewKeys8(int64_t lq, const float *qt, int64_t ldq, int64_t m, const float *k,
+                       const float *v, int64_t ldkv, float *ot, int64_t ldo)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
-  AttendFewKeysAvx2(lq, q, ldq, m, kt, vt, o, ldo);
+  if (HaveAvx512()) return AttendFewKeysAvx512(lq, qt, ldq, m, k, v, ldkv, ot, ldo);
+  AttendFewKeysAvx2(lq, qt, ldq, m, k, v, ldkv, ot, ldo);
 #else
-  (void)lq, (void)q, (void)ldq, (void)m, (void)kt, (void)vt, (void)o, (void)ldo;
+  (void)lq, (void)qt, (void)ldq, (void)m, (void)k, (void)v, (void)ldkv, (void)ot, (void)ldo;
 #endif
 }
 
-void NpoAttendManyKeys8(int64_t m, const float *q, int64_t ldq, int64_t lk, const float *kt,
-                        const float *vt, int64_t ldt, float *s, float *o, int64_t ldo)
+void NpoAttendManyKeys8(int64_t m, const float *qt, int64_t ldq, int64_t lk, const float *k,
+                        const float *v, int64_t ldkv, float *ot, int64_t ldo)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
-  AttendManyKeysAvx2(m, q, ldq, lk, kt, vt, ldt, s, o, ldo);
+  if (m % 16 == 0 && HaveAvx512()) return AttendManyKeysAvx512(m, qt, ldq, lk, k, v, ldkv, ot, ldo);
+  AttendManyKeysAvx2(m, qt, ldq, lk, k, v, ldkv, ot, ldo);
 #else
-  (void)m, (void)q, (void)ldq, (void)lk, (void)kt, (void)vt, (void)ldt, (void)s, (void)o, (void)ldo;
+  (void)m, (void)qt, (void)ldq, (void)lk, (void)k, (void)v, (void)ldkv, (void)ot, (void)ldo;
 #endif
 }
 

@@ -19,19 +19,19 @@ bool NpoFusedAttentionAvailable(void);
 
 // Attention of many queries to few keys (the prolongation: every fine token attends to the
 // m coarse tokens), head dimension 8, one head:
-//   o[p][0..8) = sum_j softmax_j(q_p . k_j) v_j   for p < lq,
-// q (already scaled) rows of stride ldq, o rows of stride ldo; the keys and values transposed,
-// kt and vt (8 x m, row-major), m a multiple of 8 and at most 256. The scores stay in
-// registers and L1: nothing of size lq x m is written.
-void NpoAttendFewKeys8(int64_t lq, const float *q, int64_t ldq, int64_t m, const float *kt,
-                       const float *vt, float *o, int64_t ldo);
+//   o_p = sum_j softmax_j(q_p . k_j) v_j   for p < lq,
+// vectorised over the queries: q and o feature-major (qt, ot: 8 rows of lq tokens, row strides
+// ldq and ldo; q already scaled), the keys and values token-major (k_j = k + j ldkv, v_j
+// likewise, 8 floats each); m at most 256. Each vector lane is one query, so the softmax over
+// the keys is elementwise: no horizontal sums and no lq x m matrix in memory.
+void NpoAttendFewKeys8(int64_t lq, const float *qt, int64_t ldq, int64_t m, const float *k,
+                       const float *v, int64_t ldkv, float *ot, int64_t ldo);
 
 // Attention of few queries to many keys (the restriction: the m learned queries attend to the
-// N fine tokens), head dimension 8, one head: for each query i the scores q_i . k_t go to the
-// row s (lk floats, the caller's workspace), then one pass takes their exponentials, the sum
-// (in double, as NpoSoftmaxRows) and sum_t e_t v_t together:
-//   o[i][0..8) = sum_t e_t v_t / sum_t e_t,
-// with q (m x 8, stride ldq, scaled), kt and vt the keys and values transposed (8 x lk, row
-// stride ldt >= lk).
-void NpoAttendManyKeys8(int64_t m, const float *q, int64_t ldq, int64_t lk, const float *kt,
-                        const float *vt, int64_t ldt, float *s, float *o, int64_t ldo);
+// N fine tokens), head dimension 8, one head, the same formula as above, vectorised over the
+// queries (m a multiple of 8): q and o feature-major (8 rows of m), keys and values
+// token-major. Two passes over the keys (each query's largest score, then the exponentials
+// and the weighted values) recompute the scores rather than storing an m x lk matrix; the
+// sums of the exponentials are accumulated in double between blocks of 64 keys.
+void NpoAttendManyKeys8(int64_t m, const float *qt, int64_t ldq, int64_t lk, const float *k,
+                        const float *v, int64_t ldkv, float *ot, int64_t ldo);
