@@ -2,12 +2,11 @@
 // libtorch module in npo_net.cpp (torch's MultiheadAttention, LayerNorm eps 1e-5, zero-padded
 // 3x3 convolutions); float32 throughout, so the two agree to rounding (tests/npo).
 #include "preconditioners/npo/npo_native.h"
+#include "preconditioners/npo/npo_conv3x3.h"
+#include "preconditioners/npo/npo_gemm.h"
 #include "preconditioners/npo/npo_native_kernels.h"
 
 #include <petsclog.h>
-#ifdef NPO_HAVE_DNNL
-#include <oneapi/dnnl/dnnl.h>
-#endif
 
 #include <algorithm>
 #include <cmath>
@@ -15,35 +14,13 @@
 #include <cstring>
 #include <ctime>
 
-extern "C" void sgemm_(const char *transa, const char *transb, const int *m, const int *n,
-                       const int *k, const float *alpha, const float *a, const int *lda,
-                       const float *b, const int *ldb, const float *beta, float *c, const int *ldc);
-
 namespace {
 
-// Row-major C (M x N) = op(A) op(B) + beta C with op(A) M x K and op(B) K x N; lda, ldb, ldc
-// are row strides. With oneDNN (libdnnl, the library libtorch's CPU convolutions use) its
-// row-major sgemm, whose just-in-time kernels use the widest vector unit of the CPU (AVX-512
-// here: 2-2.5x OpenBLAS's Haswell kernels on these shapes, docs/npo.md#speed); otherwise
-// the BLAS, column-major, as C^T = op(B)^T op(A)^T.
-void BlasGemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
-              const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
+// The matrix product (npo_gemm.h): row-major, row strides lda, ldb, ldc.
+inline void Gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
+                 const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
 {
-  const char  opa = ta ? 'T' : 'N', opb = tb ? 'T' : 'N';
-  const int   m = (int)N, n = (int)M, k = (int)K, la = (int)ldb, lb = (int)lda, lc = (int)ldc;
-  const float one = 1.0f;
-  sgemm_(&opb, &opa, &m, &n, &k, &one, B, &la, A, &lb, &beta, C, &lc);
-}
-
-void Gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
-          const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
-{
-#ifdef NPO_HAVE_DNNL
-  if (dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', M, N, K, 1.0f, A, lda, B, ldb, beta, C, ldc) ==
-      dnnl_success)
-    return;
-#endif
-  BlasGemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+  NpoGemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
 }
 
 // y = LayerNorm(x) over the C features of each of L tokens (npo_native_kernels.h).
@@ -118,15 +95,8 @@ NpoNativeNet::NpoNativeNet(const NpoNativeWeights &w)
     : C_(w.C), m_(w.m), heads_(w.heads), f_(w.f), w_(w)
 {
   const int64_t C = C_;
-  // 3x3 convolution weights (C_out, C_in, 3, 3) as the (9C x C) matrix of the im2col product.
-  auto conv = [&](const std::vector<float> &src, std::vector<float> &dst) {
-    dst.assign(9 * C * C, 0.0f);
-    for (int64_t co = 0; co < C; co++)
-      for (int64_t ci = 0; ci < C; ci++)
-        for (int64_t k = 0; k < 9; k++) dst[(k * C + ci) * C + co] = src[(co * C + ci) * 9 + k];
-  };
-  conv(w_.pre_w, conv_pre_);
-  conv(w_.post_w, conv_post_);
+  conv_pre_.reset(new NpoConv3x3(C, w_.pre_w, w_.pre_b));
+  conv_post_.reset(new NpoConv3x3(C, w_.post_w, w_.post_b));
   auto linear = [](const std::vector<float> &wt, const std::vector<float> &b, int64_t in,
                    int64_t out, int64_t row0) {
     Linear l;
@@ -172,6 +142,8 @@ NpoNativeNet::NpoNativeNet(const NpoNativeWeights &w)
   ckv_.resize(m_ * 2 * C);
 }
 
+NpoNativeNet::~NpoNativeNet() = default;
+
 void NpoNativeNet::EnsureGrid(int64_t rows, int64_t cols)
 {
   if (rows == rows_ && cols == cols_) return;
@@ -202,35 +174,8 @@ void NpoNativeNet::EnsureGrid(int64_t rows, int64_t cols)
   o_.resize(std::max(m_, B) * C);
   tq_.resize(B * C);
   hid_.resize(std::max(m_, B) * f_ * C);
-  const int64_t block_rows = std::max<int64_t>(1, kTokenBlock / cols);
-  col_.resize(std::min(rows, block_rows) * cols * 9 * C);
   rows_ = rows;
   cols_ = cols;
-}
-
-// y = conv3x3(x) + b with zero padding, on the token layout (rows*cols x C): im2col of a block
-// of grid rows, then one sgemm with the (9C x C) weight matrix.
-void NpoNativeNet::Conv3x3(const float *x, int64_t rows, int64_t cols, const std::vector<float> &w,
-                           const std::vector<float> &b, float *y)
-{
-  const int64_t C = C_, block_rows = std::max<int64_t>(1, kTokenBlock / cols);
-  for (int64_t i0 = 0; i0 < rows; i0 += block_rows) {
-    const int64_t i1 = std::min(rows, i0 + block_rows), L = (i1 - i0) * cols;
-    float        *col = col_.data();
-    for (int64_t i = i0; i < i1; i++)
-      for (int64_t j = 0; j < cols; j++)
-        for (int64_t ky = 0; ky < 3; ky++)
-          for (int64_t kx = 0; kx < 3; kx++, col += C) {
-            const int64_t ii = i + ky - 1, jj = j + kx - 1;
-            if (ii < 0 || ii >= rows || jj < 0 || jj >= cols)
-              std::memset(col, 0, sizeof(float) * C);
-            else
-              std::memcpy(col, x + (ii * cols + jj) * C, sizeof(float) * C);
-          }
-    float *yb = y + i0 * cols * C;
-    AddBias(yb, L, C, C, b.data(), true);
-    Gemm(false, false, L, C, 9 * C, col_.data(), 9 * C, w.data(), C, 1.0f, yb, C);
-  }
 }
 
 // Multi-head attention core: o (lq x C) = concat over heads h of softmax(q_h k_h^T) v_h, with
@@ -285,7 +230,7 @@ void NpoNativeNet::Forward(int64_t rows, int64_t cols, const float *in, float *o
   {
     // Pre-relaxation: t += ReLU(conv3x3(t)).
     StageLog log(ev.conv, 18 * Cd * Cd * Nd);
-    Conv3x3(t, rows, cols, conv_pre_, w_.pre_b, u);
+    conv_pre_->Apply(rows, cols, t, u);
     for (int64_t i = 0; i < N * C; i++) t[i] += u[i] > 0 ? u[i] : 0.0f;
   }
   {
@@ -369,7 +314,7 @@ void NpoNativeNet::Forward(int64_t rows, int64_t cols, const float *in, float *o
 
   {
     StageLog log(ev.conv, 18 * Cd * Cd * Nd);
-    Conv3x3(t, rows, cols, conv_post_, w_.post_b, u);
+    conv_post_->Apply(rows, cols, t, u);
   }
   // Post-relaxation and the 1x1 projection, fused: z = b + sum_c (t + ReLU(conv(t)))_c w_c.
   StageLog     log(ev.lift, 2 * Cd * Nd);
@@ -384,19 +329,7 @@ void NpoNativeNet::Forward(int64_t rows, int64_t cols, const float *in, float *o
 
 std::string NpoNativeNet::GemmDescription()
 {
-#ifdef NPO_HAVE_DNNL
-  const dnnl_version_t *v    = dnnl_version();
-  const dnnl_cpu_isa_t  isa  = dnnl_get_effective_cpu_isa();
-  const char           *name = isa >= dnnl_cpu_isa_avx512_core ? "AVX-512"
-                               : isa >= dnnl_cpu_isa_avx2      ? "AVX2"
-                                                               : "SSE4.1 or older";
-  char                  buf[128];
-  snprintf(buf, sizeof(buf), "oneDNN %d.%d.%d sgemm, %s kernels", v->major, v->minor, v->patch,
-           name);
-  return buf;
-#else
-  return "BLAS sgemm";
-#endif
+  return NpoGemmDescription();
 }
 
 double NpoNativeNet::SgemmRate(int64_t n, int reps)

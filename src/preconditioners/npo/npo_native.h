@@ -13,8 +13,11 @@
 // projection is computed once per network.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
+
+class NpoConv3x3;
 
 struct NpoNativeAttention {
   std::vector<float> w_in, b_in;   // torch's in_proj_weight (3C x C), in_proj_bias (3C)
@@ -45,6 +48,7 @@ struct NpoNativeWeights {
 class NpoNativeNet {
 public:
   explicit NpoNativeNet(const NpoNativeWeights &w);
+  ~NpoNativeNet();
   // out = net(in) on one rows x cols field (row-major, cols fastest), float32.
   void Forward(int64_t rows, int64_t cols, const float *in, float *out);
 
@@ -63,23 +67,21 @@ private:
   struct Attention {
     Linear q, kv, qkv, o; // q: rows 0..C of in_proj, kv: rows C..3C, qkv: all three
   };
-  void Conv3x3(const float *x, int64_t rows, int64_t cols, const std::vector<float> &w,
-               const std::vector<float> &b, float *y);
   void ProjectTransposed(const std::vector<float> &w, const std::vector<float> &b, int64_t row0,
                          int64_t rows, int64_t L, const float *x, float *y);
   void Attend(int64_t lq, const float *q, int64_t ldq, int64_t lk, const float *k, const float *v,
               int64_t ldkv, float *o);
   void EnsureGrid(int64_t rows, int64_t cols);
 
-  int64_t            C_, m_, heads_, f_;
-  NpoNativeWeights   w_;
-  std::vector<float> conv_pre_, conv_post_; // (9C x C): [(ky*3 + kx)*C + ci][co]
-  Linear             cffn1_, cffn2_, ffn1_, ffn2_;
-  Attention          restrict_, self_, prolong_;
+  int64_t                     C_, m_, heads_, f_;
+  NpoNativeWeights            w_;
+  std::unique_ptr<NpoConv3x3> conv_pre_, conv_post_;
+  Linear                      cffn1_, cffn2_, ffn1_, ffn2_;
+  Attention                   restrict_, self_, prolong_;
   std::vector<float> restrict_q_, restrict_qt_; // the learned queries' projection, scaled by
                                                 // 1/sqrt(d), and its transpose
   // Per grid size: lift of the coordinate channels plus bias (N x C); workspaces.
   int64_t            rows_ = -1, cols_ = -1;
-  std::vector<float> lift_base_, t_, u_, ln_, kv_, s_, o_, col_, hid_, c_, cn_, cqkv_, co_;
+  std::vector<float> lift_base_, t_, u_, ln_, kv_, s_, o_, hid_, c_, cn_, cqkv_, co_;
   std::vector<float> ckv_, tq_;
 };
