@@ -12,7 +12,7 @@ PACKAGES=(
   petsc-dev slepc-dev libhdf5-openmpi-dev libopenmpi-dev openmpi-bin
   libtorch-dev libdnnl-dev libfftw3-dev libgtest-dev
   libopenblas0-pthread
-  python3-h5py python3-matplotlib python3-numpy
+  python3-h5py python3-matplotlib python3-numpy python3-scipy python3-torch
   chromium chromium-driver python3-selenium
   slurmctld slurmd slurm-client munge
 )

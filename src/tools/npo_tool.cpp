@@ -40,6 +40,7 @@ static const char help[] =
 #include "io/output_file.h"
 #include "npo_yardstick.h"
 #include "preconditioners/npo/npo.h"
+#include "preconditioners/npo/npo_gemm.h"
 #include "preconditioners/npo/npo_net.h"
 #include "preconditioners/npo/npo_spectrum.h"
 #include "problems/problem.h"
@@ -168,13 +169,18 @@ static PetscErrorCode Timing(const char *checkpoint, PetscInt threads)
                         "%s\n%s; OPENBLAS_CORETYPE=%s, OPENBLAS_NUM_THREADS=%s, libtorch threads "
                         "%" PetscInt_FMT ", %d rank(s)\n"
                         "single-core fp32 peak (sgemm 1536^3, best of 5, CPU time): %.1f GFLOP/s\n"
+                        "native matrix products: %s\n"
                         "yardstick %s: %s; reference (Python + PyTorch) %.3g ms per "
-                        "application at n = 32, this project then %.3g ms\n",
+                        "application at n = 32, this project then %.3g ms; %s\n",
                         MachineDescription().c_str(), NpoLoadText().c_str(),
                         getenv("OPENBLAS_CORETYPE") ? getenv("OPENBLAS_CORETYPE") : "(unset)",
                         getenv("OPENBLAS_NUM_THREADS") ? getenv("OPENBLAS_NUM_THREADS") : "(unset)",
-                        threads, size, 1e-9 * peak, yard.path.c_str(), yard.machine.c_str(),
-                        yard.reference_apply_ms_n32, yard.project_apply_ms_n32));
+                        threads, size, 1e-9 * peak, NpoGemmDescription().c_str(), yard.path.c_str(),
+                        yard.machine.c_str(), yard.reference_apply_ms_n32,
+                        yard.project_apply_ms_n32,
+                        NpoYardstickSameCpu(&yard)
+                            ? "same CPU model as this machine: the ratios compare code"
+                            : "measured on another CPU model: the ratios mix code and machine"));
 
   for (PetscInt is = 0; is < nsizes; is++) {
     ProblemOptions opts;
@@ -248,11 +254,11 @@ static PetscErrorCode Timing(const char *checkpoint, PetscInt threads)
                       "%.0f CG iterations (%.4g ms each)",
                       opts.n, impl.c_str(), 1e3 * tm, (int)cpu.size(), 1e3 * wall, 1e-6 * flops,
                       1e-9 * flops / tm, 100.0 * flops / tm / peak, tm / tcg, 1e3 * tcg));
-      if (opts.n == 32)
-        PetscCall(PetscPrintf(
-            PETSC_COMM_WORLD,
-            "; speed-up over the reference's %.3g ms (yardstick machine) %.2f (above 1: faster)",
-            yard.reference_apply_ms_n32, 1e-3 * yard.reference_apply_ms_n32 / tm));
+      const auto ref = yard.reference_apply_ms.find((long long)opts.n);
+      if (ref != yard.reference_apply_ms.end())
+        PetscCall(PetscPrintf(PETSC_COMM_WORLD,
+                              "; speed-up over the reference's %.3g ms %.2f (above 1: faster)",
+                              ref->second, 1e-3 * ref->second / tm));
       PetscCall(PetscPrintf(PETSC_COMM_WORLD, "\n"));
       PetscCall(PCDestroy(&pc));
     }

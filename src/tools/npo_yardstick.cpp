@@ -65,10 +65,36 @@ PetscErrorCode NpoYardstickRead(MPI_Comm comm, NpoYardstick *y)
   PetscCall(number("project_train_seconds_per_epoch", &y->project_train_seconds_per_epoch));
   PetscCall(
       number("reference_train_seconds_other_machine", &y->reference_train_seconds_other_machine));
+  y->reference_apply_ms[32] = y->reference_apply_ms_n32;
+  for (long long n = 64; n <= 4096; n *= 2) { // optional: the larger grids
+    std::string s;
+    if (JsonValue(text, "reference_apply_ms_n" + std::to_string(n), &s)) {
+      PetscCall(
+          number(("reference_apply_ms_n" + std::to_string(n)).c_str(), &y->reference_apply_ms[n]));
+    }
+  }
+  if (!JsonValue(text, "cpu", &y->cpu)) y->cpu = "";
   PetscCheck(JsonValue(text, "machine", &y->machine) && JsonValue(text, "source", &y->source), comm,
              PETSC_ERR_FILE_UNEXPECTED, "the NPO yardstick %s lacks \"machine\" or \"source\"",
              path);
   PetscFunctionReturn(0);
+}
+
+std::string NpoCpuModel(void)
+{
+  std::ifstream f("/proc/cpuinfo");
+  std::string   line;
+  while (std::getline(f, line))
+    if (line.rfind("model name", 0) == 0) {
+      const size_t p = line.find(':');
+      if (p != std::string::npos) return line.substr(line.find_first_not_of(" \t", p + 1));
+    }
+  return "unknown CPU";
+}
+
+bool NpoYardstickSameCpu(const NpoYardstick *y)
+{
+  return !y->cpu.empty() && y->cpu == NpoCpuModel();
 }
 
 std::string NpoLoadText(void)
