@@ -13,6 +13,7 @@
 #include <string>
 
 #include "preconditioners/npo/npo.h"
+#include "preconditioners/npo/npo_gemm.h"
 
 #include "core/grid_shape.h"
 #include "preconditioners/npo/npo_net.h"
@@ -207,7 +208,7 @@ static PetscErrorCode PCSetFromOptions_Npo(PC pc, PetscOptionItems *PetscOptions
       "-pc_npo_checkpoint", "NPO checkpoint: project format or the reference's npo_weights.h5",
       "PCNpoSetCheckpoint", npo->checkpoint, npo->checkpoint, sizeof(npo->checkpoint), NULL));
   PetscCall(PetscOptionsBoundedInt("-pc_npo_threads",
-                                   "libtorch intra-op threads per process (at most the cores)",
+                                   "libtorch and oneDNN threads per process (at most the cores)",
                                    "torch::set_num_threads", npo->threads, &npo->threads, NULL, 1));
   PetscCall(PetscOptionsBoundedInt(
       "-pc_npo_grid_width", "Fast-axis length of the field (0: from the DMDA or the stencil)", "",
@@ -218,8 +219,9 @@ static PetscErrorCode PCSetFromOptions_Npo(PC pc, PetscOptionItems *PetscOptions
       "in the reference; -1: the checkpoint's own)",
       "NpoNetSetInputGrid", npo->input_grid, &npo->input_grid, NULL));
   PetscCall(PetscOptionsString("-pc_npo_impl",
-                               "Forward pass: native (BLAS sgemm, no libtorch dispatch) or torch "
-                               "(the libtorch module); the same network to rounding",
+                               "Forward pass: native (oneDNN sgemm and convolution, AVX kernels, "
+                               "no libtorch dispatch) or torch (the libtorch module); the same "
+                               "network to rounding",
                                "NpoNetSetImplementation", npo->impl, npo->impl, sizeof(npo->impl),
                                NULL));
   PetscOptionsHeadEnd();
@@ -282,9 +284,12 @@ static PetscErrorCode PCView_Npo(PC pc, PetscViewer viewer)
     PetscCall(
         PetscViewerASCIIPrintf(viewer, "  input normalisation: unit norm (as the reference)\n"));
   PetscCall(PetscViewerASCIIPrintf(viewer, "  provenance: %s\n", info.provenance));
+  const bool native = !strcmp(NpoNetGetImplementation(npo->net), "native");
   PetscCall(PetscViewerASCIIPrintf(
-      viewer, "  forward pass: %s; libtorch %s, intra-op threads %" PetscInt_FMT "\n",
-      NpoNetGetImplementation(npo->net), NpoLibtorchVersion(), npo->threads));
+      viewer, "  forward pass: %s%s%s%s; libtorch %s, threads %" PetscInt_FMT "\n",
+      NpoNetGetImplementation(npo->net), native ? " (" : "",
+      native ? NpoGemmDescription().c_str() : "", native ? ")" : "", NpoLibtorchVersion(),
+      npo->threads));
   if (npo->gather)
     PetscCall(PetscViewerASCIIPrintf(viewer,
                                      "  mode: gather -- the %" PetscInt_FMT " x %" PetscInt_FMT

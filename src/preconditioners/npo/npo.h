@@ -10,7 +10,7 @@
 //   -pc_npo_checkpoint FILE    project checkpoint or the reference's npo_weights.h5 export
 //                              (default: models/npo_multires.h5, see CMakeLists.txt)
 //   -pc_npo_input_grid n0      input normalisation grid (-1: the checkpoint's own; 0: unit norm)
-//   -pc_npo_threads T          libtorch intra-op threads per process (default 1)
+//   -pc_npo_threads T          libtorch and oneDNN threads per process (default 1)
 //   -pc_npo_grid_width W       fast-axis length of the field (default: the DMDA of the
 //                              operator, else the stencil offset of its first row, else sqrt N)
 //
