@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -13,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <new>
+#include <utility>
 
 #include "preconditioners/npo/npo.h"
 #include "preconditioners/npo/npo_checkpoint.h"
@@ -29,6 +31,152 @@ nn::Sequential FeedForward(int64_t width, int64_t mult)
   return nn::Sequential(nn::Linear(width, mult * width), nn::ReLU(),
                         nn::Linear(mult * width, width));
 }
+
+// Fortran BLAS (the library PETSc and libtorch use).
+extern "C" void sgemm_(const char *transa, const char *transb, const int *m, const int *n,
+                       const int *k, const float *alpha, const float *a, const int *lda,
+                       const float *b, const int *ldb, const float *beta, float *c, const int *ldc);
+
+// oneDNN's row-major sgemm (dnnl_sgemm of oneapi/dnnl/dnnl.h), taken from the libdnnl that
+// libtorch's CPU convolutions load; null without it. On the attention's shapes (an inner or
+// outer dimension of 8, the head dimension) its JIT kernels are several times faster than
+// OpenBLAS's.
+using DnnlSgemm = int (*)(char, char, int64_t, int64_t, int64_t, float, const float *, int64_t,
+                          const float *, int64_t, float, float *, int64_t);
+DnnlSgemm FindDnnlSgemm()
+{
+  static const DnnlSgemm f = [] {
+    void *lib = dlopen("libdnnl.so.2", RTLD_NOW | RTLD_NOLOAD);
+    return lib ? (DnnlSgemm)dlsym(lib, "dnnl_sgemm") : nullptr;
+  }();
+  return f;
+}
+
+// Row-major C (m x n, row stride ldc) = alpha op(A) op(B) + beta C; op(A) is m x k.
+void Gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float *A,
+          int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
+{
+  const char opa = ta ? 'T' : 'N', opb = tb ? 'T' : 'N';
+  if (DnnlSgemm dnnl = FindDnnlSgemm())
+    if (dnnl(opa, opb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc) == 0) return;
+  const int M = (int)m, N = (int)n, K = (int)k, la = (int)lda, lb = (int)ldb, lc = (int)ldc;
+  sgemm_(&opb, &opa, &N, &M, &K, &alpha, B, &lb, A, &la, &beta, C, &lc); // C^T = B^T A^T
+}
+
+// y = x W^T + b over the last dimension of x (torch::linear) with its backward pass, on Gemm
+// (oneDNN's sgemm when present): the token-wise layers have 32 768 rows per batch at n = 32.
+struct GemmLinear : torch::autograd::Function<GemmLinear> {
+  static torch::Tensor forward(torch::autograd::AutogradContext *ctx, const torch::Tensor &x0,
+                               const torch::Tensor &w0, const torch::Tensor &b0)
+  {
+    const torch::Tensor  w = w0.contiguous(), x = x0.contiguous();
+    const int64_t        out = w.size(0), in = w.size(1), rows = x.numel() / in;
+    std::vector<int64_t> shape = x.sizes().vec();
+    shape.back()               = out;
+    torch::Tensor y            = b0.expand({rows, out}).contiguous(); // the bias, then += x W^T
+    Gemm(false, true, rows, out, in, 1.0f, x.data_ptr<float>(), in, w.data_ptr<float>(), in, 1.0f,
+         y.data_ptr<float>(), out);
+    ctx->save_for_backward({x, w});
+    return y.view(shape);
+  }
+
+  static torch::autograd::tensor_list backward(torch::autograd::AutogradContext *ctx,
+                                               torch::autograd::tensor_list      grads)
+  {
+    const auto           saved = ctx->get_saved_variables();
+    const torch::Tensor &x = saved[0], &w = saved[1];
+    const int64_t        out = w.size(0), in = w.size(1), rows = x.numel() / in;
+    const torch::Tensor  gy = grads[0].contiguous().view({rows, out});
+    torch::Tensor        gx = torch::empty_like(x), gw = torch::empty_like(w);
+    Gemm(false, false, rows, in, out, 1.0f, gy.data_ptr<float>(), out, w.data_ptr<float>(), in,
+         0.0f, gx.data_ptr<float>(), in);
+    Gemm(true, false, out, in, rows, 1.0f, gy.data_ptr<float>(), out, x.data_ptr<float>(), in, 0.0f,
+         gw.data_ptr<float>(), in);
+    return {gx, gw, gy.sum(0)};
+  }
+};
+
+torch::Tensor Linear(const torch::Tensor &x, const torch::Tensor &w, const torch::Tensor &b)
+{
+  return GemmLinear::apply(x, w, b);
+}
+
+// The feed-forward block of FeedForward(): Linear, ReLU, Linear.
+torch::Tensor FeedForwardApply(nn::Sequential &f, const torch::Tensor &x)
+{
+  auto *l1 = f[0]->as<nn::Linear>(), *l2 = f[2]->as<nn::Linear>();
+  return Linear(torch::relu(Linear(x, l1->weight, l1->bias)), l2->weight, l2->bias);
+}
+
+// The core of multi-head attention, softmax(alpha q_h k_h^T) v_h for every field b and head
+// h, with its backward pass written out: per (b, h) two sgemm products and libtorch's row
+// softmax on an Lq x Lk block that stays in cache, reading q, k, v and writing the output in
+// the token layout (B, L, E) (no head-major copies). The attention weights P are kept for the
+// backward pass; the scores and their gradients never exist as (B, H, Lq, Lk) tensors.
+//   q: (B, Lq, E), or (Lq, E) shared by the batch; kv: (B, Lk, 2E), keys then values.
+//   Returns (B, Lq, E), the heads side by side as in nn::MultiheadAttention.
+struct AttentionCore : torch::autograd::Function<AttentionCore> {
+  static torch::Tensor forward(torch::autograd::AutogradContext *ctx, const torch::Tensor &q0,
+                               const torch::Tensor &kv0, int64_t H, double alpha)
+  {
+    const torch::Tensor q = q0.contiguous(), kv = kv0.contiguous();
+    const bool          shared = q.dim() == 2;
+    const int64_t B = kv.size(0), Lk = kv.size(1), E = kv.size(2) / 2, Lq = q.size(-2), d = E / H;
+    torch::Tensor o = torch::empty({B, Lq, E}, kv.options());
+    torch::Tensor p = torch::empty({B, H, Lq, Lk}, kv.options());
+    torch::Tensor s = torch::empty({Lq, Lk}, kv.options());
+    const float  *Q = q.data_ptr<float>(), *K = kv.data_ptr<float>();
+    float        *O = o.data_ptr<float>(), *P = p.data_ptr<float>();
+    for (int64_t b = 0; b < B; b++)
+      for (int64_t h = 0; h < H; h++) {
+        const float  *qb = Q + (shared ? 0 : b * Lq * E) + h * d, *kb = K + b * Lk * 2 * E + h * d;
+        float        *pb = P + (b * H + h) * Lq * Lk;
+        torch::Tensor pt = torch::from_blob(pb, {Lq, Lk}, kv.options());
+        Gemm(false, true, Lq, Lk, d, (float)alpha, qb, E, kb, 2 * E, 0.0f, s.data_ptr<float>(), Lk);
+        at::_softmax_out(pt, s, 1, false);
+        Gemm(false, false, Lq, d, Lk, 1.0f, pb, Lk, kb + E, 2 * E, 0.0f, O + b * Lq * E + h * d, E);
+      }
+    ctx->save_for_backward({q, kv, p});
+    ctx->saved_data["H"]     = H;
+    ctx->saved_data["alpha"] = alpha;
+    return o;
+  }
+
+  static torch::autograd::tensor_list backward(torch::autograd::AutogradContext *ctx,
+                                               torch::autograd::tensor_list      grads)
+  {
+    const auto           saved = ctx->get_saved_variables();
+    const torch::Tensor &q = saved[0], &kv = saved[1], &p = saved[2];
+    const int64_t        H      = ctx->saved_data["H"].toInt();
+    const float          alpha  = (float)ctx->saved_data["alpha"].toDouble();
+    const bool           shared = q.dim() == 2;
+    const int64_t B = kv.size(0), Lk = kv.size(1), E = kv.size(2) / 2, Lq = q.size(-2), d = E / H;
+    const torch::Tensor go = grads[0].contiguous();
+    torch::Tensor       gq = torch::empty_like(q), gkv = torch::empty_like(kv);
+    torch::Tensor       gp = torch::empty({Lq, Lk}, kv.options());
+    torch::Tensor       gs = torch::empty({Lq, Lk}, kv.options());
+    const float *Q = q.data_ptr<float>(), *K = kv.data_ptr<float>(), *P = p.data_ptr<float>();
+    const float *GO = go.data_ptr<float>();
+    float       *GQ = gq.data_ptr<float>(), *GK = gkv.data_ptr<float>();
+    float       *GP = gp.data_ptr<float>(), *GS = gs.data_ptr<float>();
+    for (int64_t b = 0; b < B; b++)
+      for (int64_t h = 0; h < H; h++) {
+        const float *qb = Q + (shared ? 0 : b * Lq * E) + h * d, *kb = K + b * Lk * 2 * E + h * d;
+        const float *pb = P + (b * H + h) * Lq * Lk, *gob = GO + b * Lq * E + h * d;
+        float *gqb = GQ + (shared ? 0 : b * Lq * E) + h * d, *gkb = GK + b * Lk * 2 * E + h * d;
+        // dP = dO V^T; dV = P^T dO; dS = P (dP - rowsum(P dP)) (libtorch's softmax backward);
+        // dQ = alpha dS K (summed over the batch when q is shared); dK = alpha dS^T Q.
+        Gemm(false, true, Lq, Lk, d, 1.0f, gob, E, kb + E, 2 * E, 0.0f, GP, Lk);
+        Gemm(true, false, Lk, d, Lq, 1.0f, pb, Lk, gob, E, 0.0f, gkb + E, 2 * E);
+        at::_softmax_backward_data_out(gs, gp, torch::from_blob((void *)pb, {Lq, Lk}, kv.options()),
+                                       1, torch::kFloat32);
+        Gemm(false, false, Lq, d, Lk, alpha, GS, Lk, kb, 2 * E, shared && b > 0 ? 1.0f : 0.0f, gqb,
+             E);
+        Gemm(true, false, Lk, d, Lq, alpha, GS, Lk, qb, E, 0.0f, gkb, 2 * E);
+      }
+    return {gq, gkv, torch::Tensor(), torch::Tensor()};
+  }
+};
 
 struct NpoModuleImpl : nn::Module {
   explicit NpoModuleImpl(const NpoHyperparameters &hp) : width(hp.width)
@@ -54,33 +202,84 @@ struct NpoModuleImpl : nn::Module {
   }
 
   // r: (B, 1, n1, n2) float32 -> (B, 1, n1, n2).
+  //
+  // The same mathematics as the reference's module, arranged for speed (training runs
+  // through here with autograd): the fine tokens are kept as (B, N, C), and the grid view
+  // of them for the 3 x 3 convolutions is the channels-last (B, C, n1, n2) view of the same
+  // memory, so that going between grid and tokens copies nothing; the attentions are
+  // written out batch-first on the MultiheadAttention modules' own parameters (Attention).
   torch::Tensor forward(const torch::Tensor &r)
   {
-    const int64_t B = r.size(0), n1 = r.size(2), n2 = r.size(3);
-    // Coordinate channels: linspace(0, 1) along the slow axis, then along the fast axis.
-    auto gx = torch::linspace(0.0, 1.0, n1, r.options()).view({1, 1, n1, 1}).expand({B, 1, n1, n2});
-    auto gy = torch::linspace(0.0, 1.0, n2, r.options()).view({1, 1, 1, n2}).expand({B, 1, n1, n2});
-    auto v  = lift(torch::cat({r, gx, gy}, 1));
-    v       = v + torch::relu(pre_relax(v)); // pre-relaxation (learned smoother)
+    const int64_t B = r.size(0), n1 = r.size(2), n2 = r.size(3), N = n1 * n2, C = width;
+    // Lift: the 1 x 1 convolution of [r, x, y] as w_r r + (w_x x + w_y y + b); the second
+    // term, the same for every field, once per batch from the cached coordinates.
+    const torch::Tensor w_lift = lift->weight.view({C, 3});
+    const torch::Tensor coords =
+        torch::addmm(lift->bias, Coordinates(n1, n2, r.options()), w_lift.slice(1, 1, 3).t());
+    auto t = torch::addcmul(coords, r.reshape({B, N, 1}), w_lift.select(1, 0)); // (B, N, C)
+    t      = Relax(pre_relax, t, B, n1, n2); // pre-relaxation (learned smoother)
 
-    // Sequences in libtorch's (L, B, E) attention layout: fine tokens t (N, B, C).
-    auto t  = v.flatten(2).permute({2, 0, 1});
-    auto q  = coarse_queries.unsqueeze(1).expand({coarse_queries.size(0), B, width});
-    auto tn = norm_fine_r(t);
     // Restriction (Eq. 11-12): the coarse queries attend to the normalised fine tokens.
-    auto c = std::get<0>(restrict_->forward(q, tn, tn, {}, false));
+    auto c = Attention(restrict_, coarse_queries, norm_fine_r(t), false);
     // Coarse level (Eq. 13-14): self-attention and FFN, pre-norm residual blocks.
     auto cn = norm_coarse_a(c);
-    c       = c + std::get<0>(coarse_self->forward(cn, cn, cn, {}, false));
-    c       = c + coarse_ffn->forward(norm_coarse_f(c));
+    c       = c + Attention(coarse_self, cn, cn, true);
+    c       = c + FeedForwardApply(coarse_ffn, norm_coarse_f(c));
     // Prolongation (Eq. 15): fine tokens attend to the coarse ones; coarse-grid correction.
-    auto cp = norm_coarse_p(c);
-    t       = t + std::get<0>(prolong->forward(norm_fine_p(t), cp, cp, {}, false));
-    t       = t + ffn->forward(norm_fine_f(t));
+    t = t + Attention(prolong, norm_fine_p(t), norm_coarse_p(c), false);
+    t = t + FeedForwardApply(ffn, norm_fine_f(t));
 
-    v = t.permute({1, 2, 0}).reshape({B, width, n1, n2});
-    v = v + torch::relu(post_relax(v)); // post-relaxation
-    return proj(v);
+    t = Relax(post_relax, t, B, n1, n2); // post-relaxation
+    // Projection: the 1 x 1 convolution to one channel on the tokens; (B, N, 1) is already
+    // the memory of (B, 1, n1, n2).
+    return Linear(t, proj->weight.view({1, C}), proj->bias).view({B, 1, n1, n2});
+  }
+
+  // t + ReLU(conv3x3(t)) on tokens t (B, N, C): the convolution sees the channels-last grid
+  // view of t and returns channels-last, whose token view is again (B, N, C) without a copy.
+  torch::Tensor Relax(nn::Conv2d &conv, const torch::Tensor &t, int64_t B, int64_t n1, int64_t n2)
+  {
+    const int64_t C    = width;
+    auto          grid = t.view({B, n1, n2, C}).permute({0, 3, 1, 2});
+    auto          out  = torch::relu(conv(grid)).permute({0, 2, 3, 1}).reshape({B, n1 * n2, C});
+    return t + out;
+  }
+
+  // nn::MultiheadAttention's forward pass (no masks, no dropout; the same products, q scaled
+  // by 1/sqrt(head dim)), batch-first: query (B, Lq, E) or (Lq, E) shared by the batch, key =
+  // value (B, Lk, E); self: query = key = value. Returns (B, Lq, E).
+  static torch::Tensor Attention(nn::MultiheadAttention &a, const torch::Tensor &query,
+                                 const torch::Tensor &kv, bool self)
+  {
+    const int64_t E = a->options.embed_dim(), H = a->options.num_heads();
+    const double  scaling = 1 / std::sqrt((double)(E / H));
+    const auto   &w = a->in_proj_weight, &bias = a->in_proj_bias;
+    torch::Tensor q, k;
+    if (self) {
+      auto qkv = Linear(kv, w, bias); // (B, L, 3E)
+      q        = qkv.slice(-1, 0, E);
+      k        = qkv.slice(-1, E, 3 * E);
+    } else {
+      q = Linear(query, w.slice(0, 0, E), bias.slice(0, 0, E));
+      k = Linear(kv, w.slice(0, E, 3 * E), bias.slice(0, E, 3 * E)); // keys, values
+    }
+    auto o = AttentionCore::apply(q, k, H, scaling);
+    return Linear(o, a->out_proj->weight, a->out_proj->bias);
+  }
+
+  // The coordinate channels (x, y) of the lift as (N, 2): linspace(0, 1) along the slow axis,
+  // then along the fast axis; cached per grid size.
+  const torch::Tensor &Coordinates(int64_t n1, int64_t n2, const torch::TensorOptions &opts)
+  {
+    torch::Tensor &g = coordinates[{n1, n2}];
+    if (!g.defined()) {
+      c10::InferenceMode no_inference(false); // a normal tensor, also for autograd later
+      torch::NoGradGuard no_grad;
+      auto               gx = torch::linspace(0.0, 1.0, n1, opts).view({n1, 1}).expand({n1, n2});
+      auto               gy = torch::linspace(0.0, 1.0, n2, opts).view({1, n2}).expand({n1, n2});
+      g                     = torch::stack({gx, gy}, -1).reshape({n1 * n2, 2});
+    }
+    return g;
   }
 
   int64_t       width;
@@ -90,6 +289,7 @@ struct NpoModuleImpl : nn::Module {
       norm_fine_p{nullptr}, norm_coarse_p{nullptr}, norm_fine_f{nullptr};
   nn::MultiheadAttention restrict_{nullptr}, coarse_self{nullptr}, prolong{nullptr};
   nn::Sequential         coarse_ffn{nullptr}, ffn{nullptr};
+  std::map<std::pair<int64_t, int64_t>, torch::Tensor> coordinates; // Coordinates()
 };
 TORCH_MODULE(NpoModule);
 
