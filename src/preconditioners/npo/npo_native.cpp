@@ -114,6 +114,18 @@ NpoNativeNet::NpoNativeNet(const NpoNativeWeights &w)
     at.kv  = linear(a.w_in, a.b_in, C, 2 * C, C);
     at.qkv = linear(a.w_in, a.b_in, C, 3 * C, 0);
     at.o   = linear(a.w_out, a.b_out, C, C, 0);
+    // k and v with each head's key and value next to each other, [k_0 v_0 k_1 v_1 ...] (d
+    // floats each): the attention kernels then read one 64-byte line per token and head.
+    const int64_t d = C / heads_;
+    at.kv_heads     = at.kv;
+    for (int64_t h = 0; h < heads_; h++)
+      for (int64_t p = 0; p < 2; p++)
+        for (int64_t j = 0; j < d; j++) {
+          const int64_t to = h * 2 * d + p * d + j, from = p * C + h * d + j;
+          at.kv_heads.b[to] = at.kv.b[from];
+          for (int64_t i = 0; i < C; i++)
+            at.kv_heads.wt[i * 2 * C + to] = at.kv.wt[i * 2 * C + from];
+        }
     return at;
   };
   restrict_ = attention(w_.restrict_);
@@ -238,15 +250,16 @@ void NpoNativeNet::Forward(int64_t rows, int64_t cols, const float *in, float *o
     StageLog log(ev.restrict_, 4 * Cd * Cd * Nd + 4 * md * Nd * Cd + 4 * md * Cd * Cd);
     LayerNorm(w_.fine_r, N, C, t, ln);
     // k and v in one sgemm (N x 2C).
-    float *kv = kv_.data();
-    AddBias(kv, N, 2 * C, 2 * C, restrict_.kv.b.data(), true);
-    Gemm(false, false, N, 2 * C, C, ln, C, restrict_.kv.wt.data(), 2 * C, 1.0f, kv, 2 * C);
+    float        *kv  = kv_.data();
+    const Linear &pkv = fused ? restrict_.kv_heads : restrict_.kv;
+    AddBias(kv, N, 2 * C, 2 * C, pkv.b.data(), true);
+    Gemm(false, false, N, 2 * C, C, ln, C, pkv.wt.data(), 2 * C, 1.0f, kv, 2 * C);
     AddBias(c, m, C, C, restrict_.o.b.data(), true);
     if (fused) {
       // Each head's attention with the queries feature-major; the output too (C x m).
       for (int64_t h = 0; h < heads_; h++)
-        NpoAttendManyKeys8(m, restrict_qt_.data() + h * d * m, m, N, kv + h * d, kv + C + h * d,
-                           2 * C, o + h * d * m, m);
+        NpoAttendManyKeys8(m, restrict_qt_.data() + h * d * m, m, N, kv + 2 * h * d,
+                           kv + 2 * h * d + d, 2 * C, o + h * d * m, m);
       Gemm(true, false, m, C, C, o, m, restrict_.o.wt.data(), C, 1.0f, c, C);
     } else {
       Attend(m, restrict_q_.data(), C, N, kv, kv + C, 2 * C, o);

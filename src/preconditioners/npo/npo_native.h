@@ -66,6 +66,7 @@ private:
   };
   struct Attention {
     Linear q, kv, qkv, o; // q: rows 0..C of in_proj, kv: rows C..3C, qkv: all three
+    Linear kv_heads;      // kv with its columns per head: [k_0 v_0 k_1 v_1 ...]
   };
   void ProjectTransposed(const std::vector<float> &w, const std::vector<float> &b, int64_t row0,
                          int64_t rows, int64_t L, const float *x, float *y);
