@@ -101,7 +101,7 @@ void NpoConv3x3::Apply(int64_t rows, int64_t cols, const float *x, float *y)
           }
     float *yb = y + i0 * cols * C;
     for (int64_t p = 0; p < L; p++) std::memcpy(yb + p * C, m.b.data(), sizeof(float) * C);
-    NpoGemm(false, false, L, C, 9 * C, m.col.data(), 9 * C, m.wcol.data(), C, 1.0f, yb, C);
+    NpoGemm(false, false, L, C, 9 * C, 1.0f, m.col.data(), 9 * C, m.wcol.data(), C, 1.0f, yb, C);
   }
 #endif
 }

@@ -14,28 +14,27 @@ extern "C" void sgemm_(const char *transa, const char *transb, const int *m, con
 namespace {
 
 // The BLAS is column-major: the row-major product is C^T = op(B)^T op(A)^T there.
-void BlasGemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
-              const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
+void BlasGemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
+              int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
 {
-  const char  opa = ta ? 'T' : 'N', opb = tb ? 'T' : 'N';
-  const int   m = (int)N, n = (int)M, k = (int)K, la = (int)ldb, lb = (int)lda, lc = (int)ldc;
-  const float one = 1.0f;
-  sgemm_(&opb, &opa, &m, &n, &k, &one, B, &la, A, &lb, &beta, C, &lc);
+  const char opa = ta ? 'T' : 'N', opb = tb ? 'T' : 'N';
+  const int  m = (int)N, n = (int)M, k = (int)K, la = (int)ldb, lb = (int)lda, lc = (int)ldc;
+  sgemm_(&opb, &opa, &m, &n, &k, &alpha, B, &la, A, &lb, &beta, C, &lc);
 }
 
 } // namespace
 
-void NpoGemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
-             const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
+void NpoGemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
+             int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
 {
 #ifdef NPO_HAVE_DNNL
   // oneDNN's sgemm is row-major; on this project's shapes its AVX-512 kernels run at 2-2.5x
   // OpenBLAS's Haswell ones (docs/npo.md#speed). It fails only on invalid arguments.
-  if (dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', M, N, K, 1.0f, A, lda, B, ldb, beta, C, ldc) ==
+  if (dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) ==
       dnnl_success)
     return;
 #endif
-  BlasGemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+  BlasGemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 std::string NpoGemmDescription(void)

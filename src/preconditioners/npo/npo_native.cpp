@@ -20,7 +20,7 @@ namespace {
 inline void Gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
                  const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
 {
-  NpoGemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+  NpoGemm(ta, tb, M, N, K, 1.0f, A, lda, B, ldb, beta, C, ldc);
 }
 
 // y = LayerNorm(x) over the C features of each of L tokens (npo_native_kernels.h).

@@ -6,7 +6,6 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
-#include <dlfcn.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -18,6 +17,7 @@
 
 #include "preconditioners/npo/npo.h"
 #include "preconditioners/npo/npo_checkpoint.h"
+#include "preconditioners/npo/npo_gemm.h"
 #include "preconditioners/npo/npo_native.h"
 #include "preconditioners/npo/npo_net_torch.h"
 
@@ -32,35 +32,12 @@ nn::Sequential FeedForward(int64_t width, int64_t mult)
                         nn::Linear(mult * width, width));
 }
 
-// Fortran BLAS (the library PETSc and libtorch use).
-extern "C" void sgemm_(const char *transa, const char *transb, const int *m, const int *n,
-                       const int *k, const float *alpha, const float *a, const int *lda,
-                       const float *b, const int *ldb, const float *beta, float *c, const int *ldc);
-
-// oneDNN's row-major sgemm (dnnl_sgemm of oneapi/dnnl/dnnl.h), taken from the libdnnl that
-// libtorch's CPU convolutions load; null without it. On the attention's shapes (an inner or
-// outer dimension of 8, the head dimension) its JIT kernels are several times faster than
-// OpenBLAS's.
-using DnnlSgemm = int (*)(char, char, int64_t, int64_t, int64_t, float, const float *, int64_t,
-                          const float *, int64_t, float, float *, int64_t);
-DnnlSgemm FindDnnlSgemm()
+// Row-major C (m x n, row stride ldc) = alpha op(A) op(B) + beta C; op(A) is m x k: oneDNN's
+// sgemm where available, else the BLAS (npo_gemm.h).
+inline void Gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float *A,
+                 int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
 {
-  static const DnnlSgemm f = [] {
-    void *lib = dlopen("libdnnl.so.2", RTLD_NOW | RTLD_NOLOAD);
-    return lib ? (DnnlSgemm)dlsym(lib, "dnnl_sgemm") : nullptr;
-  }();
-  return f;
-}
-
-// Row-major C (m x n, row stride ldc) = alpha op(A) op(B) + beta C; op(A) is m x k.
-void Gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float *A,
-          int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
-{
-  const char opa = ta ? 'T' : 'N', opb = tb ? 'T' : 'N';
-  if (DnnlSgemm dnnl = FindDnnlSgemm())
-    if (dnnl(opa, opb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc) == 0) return;
-  const int M = (int)m, N = (int)n, K = (int)k, la = (int)lda, lb = (int)ldb, lc = (int)ldc;
-  sgemm_(&opb, &opa, &N, &M, &K, &alpha, B, &lb, A, &la, &beta, C, &lc); // C^T = B^T A^T
+  NpoGemm(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 // y = x W^T + b over the last dimension of x (torch::linear) with its backward pass, on Gemm
