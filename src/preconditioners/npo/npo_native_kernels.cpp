@@ -37,6 +37,8 @@ inline float ExpNonPositive(float x)
   return p * scale;
 }
 
+int isa_limit = 0; // NpoKernelsLimitIsa: 0 the best the CPU has, 1 AVX2 at most
+
 constexpr int kLanes = 8; // independent partial results of a reduction (vectorisable)
 
 // Each of the `rows` rows of s (length n) replaced by its softmax (portable version).
@@ -353,6 +355,7 @@ NPO_AVX512 void AttendManyKeysAvx512(int64_t m, const float *qt, int64_t ldq, in
 
 bool HaveAvx512()
 {
+  if (isa_limit == 1) return false;
   static const bool have = (__builtin_cpu_init(), __builtin_cpu_supports("avx512f") &&
                                                       __builtin_cpu_supports("avx512dq"));
   return have;
@@ -367,6 +370,13 @@ void NpoSoftmaxRows(float *s, int64_t rows, int64_t n)
   if (HaveAvx2()) return SoftmaxRowsAvx2(s, rows, n);
 #endif
   SoftmaxRowsPortable(s, rows, n);
+}
+
+int NpoKernelsLimitIsa(int limit)
+{
+  const int previous = isa_limit;
+  isa_limit          = limit;
+  return previous;
 }
 
 bool NpoFusedAttentionAvailable(void)

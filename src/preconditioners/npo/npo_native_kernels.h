@@ -14,6 +14,11 @@ void NpoSoftmaxRows(float *s, int64_t rows, int64_t n);
 void NpoLayerNormRows(const float *g, const float *b, int64_t L, int64_t C, const float *x,
                       float *y);
 
+// The instruction set the kernels may use: 0 (default) the best this CPU has, 1 AVX2 at most,
+// so that the tests exercise the AVX2 versions on an AVX-512 machine. Returns the previous
+// limit; not thread-safe (set it before any forward pass runs).
+int NpoKernelsLimitIsa(int limit);
+
 // True when the fused attention kernels below can run on this CPU (AVX2 and FMA).
 bool NpoFusedAttentionAvailable(void);
 
