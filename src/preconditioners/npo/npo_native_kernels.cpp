@@ -256,9 +256,11 @@ __attribute__((target("avx2,fma"))) void LayerNormAvx2(const float *g, const flo
 // instructions of the AVX2 ones; same polynomial exponential.
 #define NPO_AVX512 __attribute__((target("avx512f,avx512dq,avx2,fma")))
 // GCC 12's avx512fintrin.h initialises its casts and reductions from _mm512_undefined_*, which
-// -Wmaybe-uninitialized reports inside the header (a false positive of that header).
+// -Wmaybe-uninitialized (and, at the sanitizer build's optimisation, -Wuninitialized) reports
+// inside the header: a false positive of that header.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 
 NPO_AVX512 __m512 Exp16NonPositive(__m512 x)
 {
