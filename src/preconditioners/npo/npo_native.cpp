@@ -95,6 +95,9 @@ NpoNativeNet::NpoNativeNet(const NpoNativeWeights &w)
     : C_(w.C), m_(w.m), heads_(w.heads), f_(w.f), w_(w)
 {
   const int64_t C = C_;
+  // Head dimension 8 with AVX2 + FMA: the fused attention kernels (npo_native_kernels.h);
+  // otherwise per-head sgemm products and a row softmax (Attend).
+  fused_ = NpoFusedAttentionAvailable() && C / heads_ == 8 && m_ % 8 == 0 && m_ <= 256;
   conv_pre_.reset(new NpoConv3x3(C, w_.pre_w, w_.pre_b));
   conv_post_.reset(new NpoConv3x3(C, w_.post_w, w_.post_b));
   auto linear = [](const std::vector<float> &wt, const std::vector<float> &b, int64_t in,
@@ -182,7 +185,9 @@ void NpoNativeNet::EnsureGrid(int64_t rows, int64_t cols)
   u_.resize(N * C);
   ln_.resize(N * C);
   kv_.resize(N * 2 * C);
-  s_.resize(std::max(m_ * N, B * m_));
+  // Scores of the sgemm attention path: the coarse self-attention's always, the restriction's
+  // and the prolongation's only without the fused kernels.
+  s_.resize(fused_ ? m_ * m_ : std::max(m_ * N, B * m_));
   o_.resize(std::max(m_, B) * C);
   tq_.resize(B * C);
   hid_.resize(std::max(m_, B) * f_ * C);
@@ -217,6 +222,21 @@ void NpoNativeNet::ProjectTransposed(const std::vector<float> &w, const std::vec
   Gemm(false, true, rows, L, C, w.data() + row0 * C, C, x, C, 1.0f, y, L);
 }
 
+// x += FFN(LN(x)) on L tokens, FFN = Linear f2 (ReLU (Linear f1)): a pre-norm residual block;
+// ln and hid_ are workspaces.
+void NpoNativeNet::FeedForward(const NpoNativeLayerNorm &norm, const Linear &f1, const Linear &f2,
+                               int64_t L, float *x, float *ln)
+{
+  const int64_t C = C_, F = f1.out;
+  float        *hid = hid_.data();
+  LayerNorm(norm, L, C, x, ln);
+  AddBias(hid, L, F, F, f1.b.data(), true);
+  Gemm(false, false, L, F, C, ln, C, f1.wt.data(), F, 1.0f, hid, F);
+  Relu(hid, L * F);
+  AddBias(x, L, C, C, f2.b.data(), false);
+  Gemm(false, false, L, C, F, hid, F, f2.wt.data(), C, 1.0f, x, C);
+}
+
 void NpoNativeNet::Forward(int64_t rows, int64_t cols, const float *in, float *out)
 {
   EnsureGrid(rows, cols);
@@ -225,10 +245,7 @@ void NpoNativeNet::Forward(int64_t rows, int64_t cols, const float *in, float *o
   const double       Nd = (double)N, Cd = (double)C, md = (double)m, Fd = (double)fC;
   const float        scale = 1.0f / std::sqrt((float)d);
   float             *t = t_.data(), *u = u_.data(), *ln = ln_.data(), *o = o_.data();
-  float             *c = c_.data(), *cn = cn_.data(), *hid = hid_.data();
-  // Head dimension 8 with AVX2 + FMA: the fused attention kernels on keys and values in the
-  // transposed layout; otherwise per-head sgemm products and a row softmax (Attend).
-  const bool fused = NpoFusedAttentionAvailable() && d == 8 && m % 8 == 0 && m <= 256;
+  float             *c = c_.data(), *cn = cn_.data();
 
   {
     // Lift: the r channel times its weights plus the cached coordinate part.
@@ -251,11 +268,11 @@ void NpoNativeNet::Forward(int64_t rows, int64_t cols, const float *in, float *o
     LayerNorm(w_.fine_r, N, C, t, ln);
     // k and v in one sgemm (N x 2C).
     float        *kv  = kv_.data();
-    const Linear &pkv = fused ? restrict_.kv_heads : restrict_.kv;
+    const Linear &pkv = fused_ ? restrict_.kv_heads : restrict_.kv;
     AddBias(kv, N, 2 * C, 2 * C, pkv.b.data(), true);
     Gemm(false, false, N, 2 * C, C, ln, C, pkv.wt.data(), 2 * C, 1.0f, kv, 2 * C);
     AddBias(c, m, C, C, restrict_.o.b.data(), true);
-    if (fused) {
+    if (fused_) {
       // Each head's attention with the queries feature-major; the output too (C x m).
       for (int64_t h = 0; h < heads_; h++)
         NpoAttendManyKeys8(m, restrict_qt_.data() + h * d * m, m, N, kv + 2 * h * d,
@@ -279,12 +296,7 @@ void NpoNativeNet::Forward(int64_t rows, int64_t cols, const float *in, float *o
     Attend(m, qkv, 3 * C, m, qkv + C, qkv + 2 * C, 3 * C, co_.data());
     AddBias(c, m, C, C, self_.o.b.data(), false);
     Gemm(false, false, m, C, C, co_.data(), C, self_.o.wt.data(), C, 1.0f, c, C);
-    LayerNorm(w_.coarse_f, m, C, c, cn);
-    AddBias(hid, m, fC, fC, cffn1_.b.data(), true);
-    Gemm(false, false, m, fC, C, cn, C, cffn1_.wt.data(), fC, 1.0f, hid, fC);
-    Relu(hid, m * fC);
-    AddBias(c, m, C, C, cffn2_.b.data(), false);
-    Gemm(false, false, m, C, fC, hid, fC, cffn2_.wt.data(), C, 1.0f, c, C);
+    FeedForward(w_.coarse_f, cffn1_, cffn2_, m, c, cn);
 
     // Prolongation keys and values from LN(c), once (m x 2C).
     LayerNorm(w_.coarse_p, m, C, c, cn);
@@ -300,7 +312,7 @@ void NpoNativeNet::Forward(int64_t rows, int64_t cols, const float *in, float *o
       StageLog log(ev.prolong, 4 * Cd * Cd * (double)L + 4 * (double)L * md * Cd);
       LayerNorm(w_.fine_p, L, C, tb, ln);
       AddBias(tb, L, C, C, prolong_.o.b.data(), false);
-      if (fused) {
+      if (fused_) {
         // q and the attention output feature-major (C x L): each kernel lane is one token.
         ProjectTransposed(w_.prolong.w_in, w_.prolong.b_in, 0, C, L, ln, q);
         for (int64_t i = 0; i < L * C; i++) q[i] *= scale;
@@ -317,12 +329,7 @@ void NpoNativeNet::Forward(int64_t rows, int64_t cols, const float *in, float *o
       }
     }
     StageLog log(ev.ffn, 4 * (double)L * Cd * Fd);
-    LayerNorm(w_.fine_f, L, C, tb, ln);
-    AddBias(hid, L, fC, fC, ffn1_.b.data(), true);
-    Gemm(false, false, L, fC, C, ln, C, ffn1_.wt.data(), fC, 1.0f, hid, fC);
-    Relu(hid, L * fC);
-    AddBias(tb, L, C, C, ffn2_.b.data(), false);
-    Gemm(false, false, L, C, fC, hid, fC, ffn2_.wt.data(), C, 1.0f, tb, C);
+    FeedForward(w_.fine_f, ffn1_, ffn2_, L, tb, ln);
   }
 
   {
@@ -338,11 +345,6 @@ void NpoNativeNet::Forward(int64_t rows, int64_t cols, const float *in, float *o
     for (int64_t k = 0; k < C; k++) z += (double)(tp[k] + (up[k] > 0 ? up[k] : 0.0f)) * pw[k];
     out[p] = (float)z;
   }
-}
-
-std::string NpoNativeNet::GemmDescription()
-{
-  return NpoGemmDescription();
 }
 
 double NpoNativeNet::SgemmRate(int64_t n, int reps)

@@ -14,7 +14,6 @@
 #pragma once
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <vector>
 
 class NpoConv3x3;
@@ -56,8 +55,6 @@ public:
   // n x n float32 matrices through the matrix product the forward pass uses: the machine's
   // practical fp32 peak.
   static double SgemmRate(int64_t n, int reps);
-  // Which matrix product that is: "oneDNN 2.6.3 sgemm, AVX-512 kernels" or "BLAS sgemm".
-  static std::string GemmDescription();
 
 private:
   struct Linear {
@@ -70,11 +67,14 @@ private:
   };
   void ProjectTransposed(const std::vector<float> &w, const std::vector<float> &b, int64_t row0,
                          int64_t rows, int64_t L, const float *x, float *y);
+  void FeedForward(const NpoNativeLayerNorm &norm, const Linear &f1, const Linear &f2, int64_t L,
+                   float *x, float *ln);
   void Attend(int64_t lq, const float *q, int64_t ldq, int64_t lk, const float *k, const float *v,
               int64_t ldkv, float *o);
   void EnsureGrid(int64_t rows, int64_t cols);
 
-  int64_t                     C_, m_, heads_, f_;
+  int64_t C_, m_, heads_, f_;
+  bool    fused_ = false; // the fused attention kernels apply (head dimension 8, AVX2 + FMA)
   NpoNativeWeights            w_;
   std::unique_ptr<NpoConv3x3> conv_pre_, conv_post_;
   Linear                      cffn1_, cffn2_, ffn1_, ffn2_;

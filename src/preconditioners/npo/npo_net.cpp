@@ -32,15 +32,7 @@ nn::Sequential FeedForward(int64_t width, int64_t mult)
                         nn::Linear(mult * width, width));
 }
 
-// Row-major C (m x n, row stride ldc) = alpha op(A) op(B) + beta C; op(A) is m x k: oneDNN's
-// sgemm where available, else the BLAS (npo_gemm.h).
-inline void Gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float *A,
-                 int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
-{
-  NpoGemm(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
-}
-
-// y = x W^T + b over the last dimension of x (torch::linear) with its backward pass, on Gemm
+// y = x W^T + b over the last dimension of x (torch::linear) with its backward pass, on NpoGemm
 // (oneDNN's sgemm when present): the token-wise layers have 32 768 rows per batch at n = 32.
 struct GemmLinear : torch::autograd::Function<GemmLinear> {
   static torch::Tensor forward(torch::autograd::AutogradContext *ctx, const torch::Tensor &x0,
@@ -51,8 +43,8 @@ struct GemmLinear : torch::autograd::Function<GemmLinear> {
     std::vector<int64_t> shape = x.sizes().vec();
     shape.back()               = out;
     torch::Tensor y            = b0.expand({rows, out}).contiguous(); // the bias, then += x W^T
-    Gemm(false, true, rows, out, in, 1.0f, x.data_ptr<float>(), in, w.data_ptr<float>(), in, 1.0f,
-         y.data_ptr<float>(), out);
+    NpoGemm(false, true, rows, out, in, 1.0f, x.data_ptr<float>(), in, w.data_ptr<float>(), in,
+            1.0f, y.data_ptr<float>(), out);
     ctx->save_for_backward({x, w});
     return y.view(shape);
   }
@@ -65,10 +57,10 @@ struct GemmLinear : torch::autograd::Function<GemmLinear> {
     const int64_t        out = w.size(0), in = w.size(1), rows = x.numel() / in;
     const torch::Tensor  gy = grads[0].contiguous().view({rows, out});
     torch::Tensor        gx = torch::empty_like(x), gw = torch::empty_like(w);
-    Gemm(false, false, rows, in, out, 1.0f, gy.data_ptr<float>(), out, w.data_ptr<float>(), in,
-         0.0f, gx.data_ptr<float>(), in);
-    Gemm(true, false, out, in, rows, 1.0f, gy.data_ptr<float>(), out, x.data_ptr<float>(), in, 0.0f,
-         gw.data_ptr<float>(), in);
+    NpoGemm(false, false, rows, in, out, 1.0f, gy.data_ptr<float>(), out, w.data_ptr<float>(), in,
+            0.0f, gx.data_ptr<float>(), in);
+    NpoGemm(true, false, out, in, rows, 1.0f, gy.data_ptr<float>(), out, x.data_ptr<float>(), in,
+            0.0f, gw.data_ptr<float>(), in);
     return {gx, gw, gy.sum(0)};
   }
 };
@@ -109,9 +101,11 @@ struct AttentionCore : torch::autograd::Function<AttentionCore> {
         const float  *qb = Q + (shared ? 0 : b * Lq * E) + h * d, *kb = K + b * Lk * 2 * E + h * d;
         float        *pb = P + (b * H + h) * Lq * Lk;
         torch::Tensor pt = torch::from_blob(pb, {Lq, Lk}, kv.options());
-        Gemm(false, true, Lq, Lk, d, (float)alpha, qb, E, kb, 2 * E, 0.0f, s.data_ptr<float>(), Lk);
+        NpoGemm(false, true, Lq, Lk, d, (float)alpha, qb, E, kb, 2 * E, 0.0f, s.data_ptr<float>(),
+                Lk);
         at::_softmax_out(pt, s, 1, false);
-        Gemm(false, false, Lq, d, Lk, 1.0f, pb, Lk, kb + E, 2 * E, 0.0f, O + b * Lq * E + h * d, E);
+        NpoGemm(false, false, Lq, d, Lk, 1.0f, pb, Lk, kb + E, 2 * E, 0.0f, O + b * Lq * E + h * d,
+                E);
       }
     ctx->save_for_backward({q, kv, p});
     ctx->saved_data["H"]     = H;
@@ -143,13 +137,13 @@ struct AttentionCore : torch::autograd::Function<AttentionCore> {
         float *gqb = GQ + (shared ? 0 : b * Lq * E) + h * d, *gkb = GK + b * Lk * 2 * E + h * d;
         // dP = dO V^T; dV = P^T dO; dS = P (dP - rowsum(P dP)) (libtorch's softmax backward);
         // dQ = alpha dS K (summed over the batch when q is shared); dK = alpha dS^T Q.
-        Gemm(false, true, Lq, Lk, d, 1.0f, gob, E, kb + E, 2 * E, 0.0f, GP, Lk);
-        Gemm(true, false, Lk, d, Lq, 1.0f, pb, Lk, gob, E, 0.0f, gkb + E, 2 * E);
+        NpoGemm(false, true, Lq, Lk, d, 1.0f, gob, E, kb + E, 2 * E, 0.0f, GP, Lk);
+        NpoGemm(true, false, Lk, d, Lq, 1.0f, pb, Lk, gob, E, 0.0f, gkb + E, 2 * E);
         at::_softmax_backward_data_out(gs, gp, torch::from_blob((void *)pb, {Lq, Lk}, kv.options()),
                                        1, torch::kFloat32);
-        Gemm(false, false, Lq, d, Lk, alpha, GS, Lk, kb, 2 * E, shared && b > 0 ? 1.0f : 0.0f, gqb,
-             E);
-        Gemm(true, false, Lk, d, Lq, alpha, GS, Lk, qb, E, 0.0f, gkb, 2 * E);
+        NpoGemm(false, false, Lq, d, Lk, alpha, GS, Lk, kb, 2 * E, shared && b > 0 ? 1.0f : 0.0f,
+                gqb, E);
+        NpoGemm(true, false, Lk, d, Lq, alpha, GS, Lk, qb, E, 0.0f, gkb, 2 * E);
       }
     return {gq, gkv, torch::Tensor(), torch::Tensor()};
   }
