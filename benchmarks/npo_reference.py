@@ -270,6 +270,21 @@ def main():
     p.add_argument("--base", default="benchmarks/npo_yardstick.json",
                    help="yardstick whose project_* and issue_* keys --yardstick keeps")
     a = p.parse_args()
+    try:
+        sizes = [int(x) for x in a.sizes.split(",") if x.strip()]
+    except ValueError:
+        p.error(f"--sizes: give grid sizes as integers separated by commas, got '{a.sizes}'")
+    if not sizes or min(sizes) < 2:
+        p.error(f"--sizes: every grid size must be at least 2, got '{a.sizes}'")
+    if a.reps < 1:
+        p.error(f"--reps must be at least 1, got {a.reps}")
+    if a.train_epochs < 0 or a.total_epochs < max(1, a.train_epochs):
+        p.error(f"--train-epochs must be >= 0 and --total-epochs >= max(1, --train-epochs), got "
+                f"{a.train_epochs} and {a.total_epochs}")
+    if not os.path.isfile(a.weights):
+        p.error(f"--weights: no such file {a.weights}")
+    if a.yardstick and not os.path.isfile(a.base):
+        p.error(f"--base: no such file {a.base} (the yardstick whose other keys --yardstick keeps)")
     torch.set_num_threads(1)
     net, test = load_reference(a.weights)
     err = check_forward(net, test)
@@ -278,7 +293,7 @@ def main():
            "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", ""), "apply_ms": {}}
     print(f"npo_reference.py: {out['machine']}; torch {torch.__version__}, one thread; "
           f"forward pass {err:.1e} from the reference's test pair")
-    for n in [int(s) for s in a.sizes.split(",") if s]:
+    for n in sizes:
         reps = max(5, a.reps * 1024 // (n * n))
         cpu, wall = time_apply(net, n, reps)
         out["apply_ms"][str(n)] = {"cpu": cpu, "wall": wall, "reps": reps}

@@ -536,3 +536,25 @@ TEST(NpoToolTiming, BadSizesAndImplementations)
   ExpectCleanError("npo_tool", ck + " -timing_impl native,bogus",
                    "-timing_impl: unknown forward pass 'bogus' (native, torch)");
 }
+
+// A yardstick file (-bench_yardstick) with a missing, non-positive or unreadable per-size figure
+// is one error line before any measuring.
+TEST(NpoToolTiming, BadYardstick)
+{
+  const std::string ck =
+      "-checkpoint " + Resumable() + " -timing -timing_sizes 8 -bench_yardstick ";
+  const std::string good = "{\"machine\": \"m\", \"source\": \"s\", \"reference_apply_ms_n32\": 3, "
+                           "\"project_apply_ms_n32\": 2, \"reference_train_seconds_per_epoch\": 4, "
+                           "\"project_train_seconds_per_epoch\": 4, "
+                           "\"reference_train_seconds_other_machine\": 216";
+  auto              write = [](const std::string &name, const std::string &text) {
+    const std::string path = Tmp(name);
+    std::ofstream(path) << text;
+    return path;
+  };
+  ExpectCleanError("npo_tool", ck + write("y_n64.json", good + ", \"reference_apply_ms_n64\": 0}"),
+                   "\"reference_apply_ms_n64\" is not a positive number");
+  ExpectCleanError("npo_tool", ck + write("y_n32.json", "{\"machine\": \"m\", \"source\": \"s\"}"),
+                   "lacks \"reference_apply_ms_n32\"");
+  ExpectCleanError("npo_tool", ck + Tmp("no_such_yardstick.json"), "cannot read the NPO yardstick");
+}
