@@ -65,15 +65,20 @@ PetscErrorCode ResultsFileWriteRunMetadata(ResultsFile *rf, const char *program,
   PetscFunctionReturn(0);
 }
 
+std::string CpuModelName(void)
+{
+  std::ifstream cpu("/proc/cpuinfo");
+  std::string   line;
+  while (std::getline(cpu, line))
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown";
+}
+
 std::string MachineDescription(void)
 {
-  std::ifstream cpu("/proc/cpuinfo"), mem("/proc/meminfo");
-  std::string   line, model = "unknown", memory = "unknown";
-  while (std::getline(cpu, line))
-    if (line.rfind("model name", 0) == 0) {
-      model = line.substr(line.find(':') + 2);
-      break;
-    }
+  std::ifstream     mem("/proc/meminfo");
+  std::string       line, memory = "unknown";
+  const std::string model = CpuModelName();
   while (std::getline(mem, line))
     if (line.rfind("MemTotal", 0) == 0) {
       memory = line.substr(line.find(':') + 1);

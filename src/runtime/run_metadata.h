@@ -5,6 +5,9 @@
 
 #include "io/results_file.h"
 
+// The CPU model ("model name" of /proc/cpuinfo), "unknown" when there is none.
+std::string CpuModelName(void);
+
 // "CPU model, cores, memory[, BLAS]" of this machine (from /proc), for benchmark records.
 std::string MachineDescription(void);
 // The BLAS in use if it says ("OpenBLAS 0.3.21, Haswell kernels"), else "".

@@ -1,6 +1,8 @@
 // Reader of benchmarks/npo_yardstick.json (npo_yardstick.h).
 #include "npo_yardstick.h"
 
+#include "runtime/run_metadata.h"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -80,21 +82,9 @@ PetscErrorCode NpoYardstickRead(MPI_Comm comm, NpoYardstick *y)
   PetscFunctionReturn(0);
 }
 
-std::string NpoCpuModel(void)
-{
-  std::ifstream f("/proc/cpuinfo");
-  std::string   line;
-  while (std::getline(f, line))
-    if (line.rfind("model name", 0) == 0) {
-      const size_t p = line.find(':');
-      if (p != std::string::npos) return line.substr(line.find_first_not_of(" \t", p + 1));
-    }
-  return "unknown CPU";
-}
-
 bool NpoYardstickSameCpu(const NpoYardstick *y)
 {
-  return !y->cpu.empty() && y->cpu == NpoCpuModel();
+  return !y->cpu.empty() && y->cpu == CpuModelName();
 }
 
 std::string NpoLoadText(void)

@@ -29,8 +29,6 @@ PetscErrorCode NpoYardstickRead(MPI_Comm comm, NpoYardstick *y);
 // True when the yardstick was measured on a CPU of this machine's model: only then are its
 // ratios a same-machine comparison of code.
 bool NpoYardstickSameCpu(const NpoYardstick *y);
-// This machine's CPU model ("model name" of /proc/cpuinfo).
-std::string NpoCpuModel(void);
 // "Load average 1.23 (1 min), 2 cores": the machine's load while a benchmark runs.
 std::string NpoLoadText(void);
 // CPU time of this process in seconds (CLOCK_PROCESS_CPUTIME_ID): robust against other
